@@ -1,0 +1,92 @@
+"""Dates as the site and its articles write them, read as Vietnam time."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# 07/04/2023 15:04 | 15-01-2024 13:04 | 14/05/2026 - 15:25 | Thứ Sáu, 07/04/2023 15:04
+# | 07/04/2023 15h04 | 15:04 07/04/2023 | 07/04/2023 15:04 GMT+7
+_DMY = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+_HM = r"(?P<H>\d{1,2})\s*[:hH]\s*(?P<M>\d{2})"
+_TZ = r"(?:\s*\(?(?:GMT|UTC)\s*(?P<tz>[+-]\d{1,2})(?::?(?P<tzm>\d{2}))?\)?)?"
+_DATE_THEN_TIME = re.compile(_DMY + r"(?:\s*[-,|]?\s*" + _HM + r")?" + _TZ)
+_TIME_THEN_DATE = re.compile(_HM + r"\s*[-,|]?\s*(?:[^\d\s]+,?\s*)?" + _DMY + _TZ)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """Read any date form the site uses into an aware datetime (Vietnam time by default).
+
+    Accepts ISO 8601 (with or without offset, as in ``article:published_time``),
+    RFC 822 (RSS ``pubDate``), and the visible forms listed in docs/site.md.
+    Returns None for text that holds no recognisable date; never guesses.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    iso = _parse_iso(value)
+    if iso is not None:
+        return iso
+    rfc = _parse_rfc822(value)
+    if rfc is not None:
+        return rfc
+    for pattern in (_TIME_THEN_DATE, _DATE_THEN_TIME):
+        match = pattern.search(value)
+        if match:
+            return _from_match(match)
+    return None
+
+
+def _parse_iso(value: str) -> datetime | None:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=VIETNAM) if parsed.tzinfo is None else parsed
+
+
+def _parse_rfc822(value: str) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    if not re.match(r"^[A-Za-z]{3},? \d", value):
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.replace(tzinfo=VIETNAM) if parsed.tzinfo is None else parsed
+
+
+def _from_match(match: re.Match[str]) -> datetime | None:
+    groups = match.groupdict()
+    try:
+        day = date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        clock = time(int(groups["H"]), int(groups["M"])) if groups.get("H") else time(0, 0)
+    except ValueError:
+        return None
+    if groups.get("tz"):
+        sign = -1 if groups["tz"].startswith("-") else 1
+        minutes = int(groups.get("tzm") or 0)
+        offset = timedelta(hours=int(groups["tz"]), minutes=sign * minutes)
+        zone: timezone | ZoneInfo = timezone(offset)
+    else:
+        zone = VIETNAM
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def in_vietnam(moment: datetime) -> datetime:
+    """The same instant on Vietnam's clock (how feeds show it)."""
+    return moment.astimezone(VIETNAM)
+
+
+def parse_day(value: str) -> date:
+    """A ``YYYY-MM-DD`` argument; raises ValueError with a message naming the form."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None

@@ -1,0 +1,335 @@
+"""Campaign launches: who "phát động" which emulation campaign, when, for what occasion.
+
+An article usually names one launch several times (headline, sapo, body);
+the mentions are merged into one launch. A sentence that opens with "Trong
+đó" / "Cụ thể" right after a launch spells out that launch's parts, so its
+quoted names join it rather than starting a new launch. docs/extraction.md
+lists every rule with examples.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from thidua_crawler.extract import places
+from thidua_crawler.extract.text import Sentence, fold
+
+_VERB = re.compile(r"[Pp]hát động")
+_CAMPAIGN = re.compile(
+    r"^\s*(?:các |một |cuộc |chương trình |đợt )?"
+    r"(?:đợt (?:cao điểm )?thi đua|cao điểm thi đua|phong trào thi đua|phong trào|thi đua|"
+    r"cuộc vận động|chương trình thi đua)\b"
+)
+_NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
+#: Launched by someone else: "do thành phố phát động", "được phát động".
+_PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*)$")
+_BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó)\b")
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|«([^»]+)»")
+_NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
+_OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
+_DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+_PERIOD = re.compile(r"\(\s*" + _DMY + r"\s*[-–—]\s*" + _DMY + r"\s*\)")
+_PERIOD_WORDS = re.compile(r"từ (?:ngày )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))? đến (?:hết )?"
+                           r"(?:ngày )?" + _DMY)
+_EVENT_DATE = re.compile(
+    r"(?<!\w)(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm|[Hh]ôm)\s+"
+    r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
+)
+_ROLE = (r"(?:Phó Chủ tịch|Chủ tịch|Phó Bí thư|Bí thư|Giám đốc|Phó Giám đốc|Trưởng ban|Trưởng Ban|"
+         r"Chủ nhiệm|Hiệu trưởng|Chỉ huy trưởng|Trưởng Công an|Tổng Giám đốc|Thường trực|Trưởng)")
+_UNIT = (r"(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân|Ban Thường vụ (?:Quận|Huyện|Thị|Thành|"
+         r"Đảng) ủy|Quận ủy|Huyện ủy|Thị ủy|Thành ủy|Đảng ủy|Ủy ban MTTQ Việt Nam|Ủy ban MTTQ|"
+         r"MTTQ|Liên đoàn Lao động|Hội đồng Thi đua\s?[-–]\s?Khen thưởng|Hội Liên hiệp Phụ nữ|"
+         r"Hội Nông dân|Hội Cựu chiến binh|Ban Chỉ huy Quân sự|Công an|Quận đoàn|Huyện đoàn|"
+         r"Thành đoàn|Đoàn Thanh niên|Sở [A-ZĐ]\w*(?: [a-zđ]\w*)*)")
+_PLACE_KIND = r"(?:quận|huyện|thị xã|phường|xã|thị trấn|thành phố|Thủ đô)"
+
+
+@lru_cache(maxsize=1)
+def _actor_pattern() -> re.Pattern[str]:
+    names = {p.name for p in places.districts() + places.communes()} | {"Hà Nội"}
+    name = "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)"
+    place = rf"(?: {_PLACE_KIND}(?: {name})?| {name})?"
+    body = _UNIT + place
+    return re.compile(
+        rf"(?P<position>{_ROLE} (?P<unit>{body}))|(?P<body>{body})"
+        rf"|(?P<bare>(?:Quận|Huyện|Thị xã|Phường|Xã) {name})"
+    )
+
+
+@dataclass
+class _Mention:
+    sentence: Sentence
+    kind: str
+    title: str
+    names: list[str]
+    launcher: dict[str, str | None]
+    date: date | None
+    occasion: str | None
+    period: dict[str, date] | None
+
+    def richness(self) -> int:
+        field_rank = {"body": 2, "sapo": 1, "title": 0}[self.sentence.field]
+        return (4 if self.launcher["person"] else 2 if self.launcher["position"] else 0) + (
+            field_rank
+        )
+
+
+@dataclass
+class _Launch:
+    mentions: list[_Mention] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    extra_evidence: list[Sentence] = field(default_factory=list)
+
+    def record(self, lead_date: date | None) -> dict[str, Any]:
+        primary = max(self.mentions, key=_Mention.richness)
+        launcher = dict(primary.launcher)
+        for m in self.mentions:
+            if not launcher["body"] and m.launcher["body"]:
+                launcher["body"] = m.launcher["body"]
+        first = {
+            name: next((getattr(m, name) for m in [primary, *self.mentions] if getattr(m, name)),
+                       None)
+            for name in ("date", "occasion", "period")
+        }
+        evidence = [m.sentence for m in self.mentions] + self.extra_evidence
+        return {
+            "title": primary.title,
+            "kind": primary.kind,
+            "names": self.names,
+            "launcher": launcher,
+            "date": first["date"] or lead_date,
+            "occasion": first["occasion"],
+            "period": first["period"],
+            "evidence": primary.sentence.evidence(),
+            "mentions": [s.evidence() for s in sorted(evidence, key=_reading_order)],
+        }
+
+
+def _reading_order(s: Sentence) -> tuple[int, int]:
+    return ({"title": 0, "sapo": 1, "body": 2}[s.field], s.start)
+
+
+def extract_campaign_launches(
+    fields: list[list[Sentence]], published: date | None
+) -> list[dict[str, Any]]:
+    """The campaigns an article reports being launched, one entry per campaign.
+
+    ``fields`` is the sentences of the title, the sapo and the body, in that order.
+    """
+    launches: list[_Launch] = []
+    lead_date = _lead_date(fields, published)
+    for field_sentences in fields:
+        previous_had_launch = False
+        for sentence in field_sentences:
+            if previous_had_launch and launches and _BREAKDOWN_START.match(sentence.text):
+                names = _names(sentence.text, 0, context_required=True)
+                if names:
+                    _add_names(launches[-1], names)
+                    launches[-1].extra_evidence.append(sentence)
+                    continue
+            mentions = _mentions(sentence, published)
+            previous_had_launch = bool(mentions)
+            for mention in mentions:
+                target = next((lch for lch in launches if _same(lch, mention)), None)
+                if target is None:
+                    target = _Launch()
+                    launches.append(target)
+                target.mentions.append(mention)
+                _add_names(target, mention.names)
+    return [launch.record(lead_date) for launch in launches]
+
+
+def _add_names(launch: _Launch, names: list[str]) -> None:
+    for name in names:
+        if fold(name) not in {fold(n) for n in launch.names}:
+            launch.names.append(name)
+
+
+def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
+    text = sentence.text
+    found = []
+    for verb in _VERB.finditer(text):
+        clause_start = text.rfind(";", 0, verb.start()) + 1
+        before = text[clause_start : verb.start()]
+        after = text[verb.end() :]
+        if _PASSIVE_BEFORE.search(before.rstrip()) or _NOT_CAMPAIGN.match(after):
+            continue
+        if not _CAMPAIGN.match(after):
+            continue
+        title_end = _title_end(after)
+        title = after[:title_end].strip().rstrip(".")
+        clause_end = text.find(";", verb.end())
+        clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
+        launcher = _launcher(before) or _launcher_after(after[title_end:])
+        found.append(_Mention(
+            sentence=sentence,
+            kind=_kind(title),
+            title=title,
+            names=_names(clause_after, 0, context_required=False) or _unquoted_name(title),
+            launcher=launcher or {"person": None, "position": None, "body": None},
+            date=_event_date(text[: verb.start()], published),
+            occasion=_occasion(clause_after),
+            period=_period(clause_after, published),
+        ))
+    return found
+
+
+def _title_end(after: str) -> int:
+    """Where the launched thing's wording ends: a comma, semicolon or bracket outside quotes."""
+    quote_close = {"“": "”", '"': '"', "‘": "’", "«": "»"}
+    closing = None
+    for i, ch in enumerate(after):
+        if closing:
+            if ch == closing:
+                closing = None
+        elif ch in quote_close:
+            closing = quote_close[ch]
+        elif ch in ",;(" or (ch == "." and (i + 1 == len(after) or after[i + 1] == " ")):
+            return i
+    return len(after)
+
+
+def _kind(title: str) -> str:
+    t = title.lower()
+    if "cao điểm" in t:
+        return "peak"
+    if "đặc biệt" in t:
+        return "special"
+    if "chuyên đề" in t or "theo đợt" in t or t.lstrip().startswith("đợt"):
+        return "thematic"
+    if "phong trào" in t or "thường xuyên" in t or "cuộc vận động" in t:
+        return "movement"
+    return "other"
+
+
+def _names(text: str, start: int, context_required: bool) -> list[str]:
+    names = []
+    for match in _QUOTED.finditer(text, start):
+        if context_required and not _NAME_CONTEXT.search(text[: match.start()]):
+            continue
+        name = next(g for g in match.groups() if g is not None).strip()
+        if name:
+            names.append(name)
+    return names
+
+
+def _unquoted_name(title: str) -> list[str]:
+    """ "phong trào thi đua Dân vận khéo năm 2024" -> ["Dân vận khéo"]."""
+    match = re.match(
+        r"^\s*(?:các |cuộc )?(?:phong trào thi đua|phong trào|cuộc vận động)\s+"
+        r"(?P<name>[A-ZĐÂĂÊÔƠƯ]\S*(?: \S+)*?)"
+        r"(?=\s+(?:năm \d{4}|giai đoạn|trên địa bàn|nhằm|trong|tại|với|do|của)\b|$)",
+        title,
+    )
+    if not match:
+        return []
+    name = match.group("name")
+    if _actor_pattern().match(name) or _OCCASION.match(fold(name)) or re.match(r"[Nn]ăm\b", name):
+        return []
+    return [name]
+
+
+def _launcher(before: str) -> dict[str, str | None] | None:
+    """The last actor named before the verb in its clause."""
+    actors = list(_actor_pattern().finditer(before))
+    if not actors:
+        return None
+    return _actor(actors[-1], before)
+
+
+def _launcher_after(rest: str) -> dict[str, str | None] | None:
+    """ "Phát động ..., Chủ tịch UBND quận X Võ Đăng Dũng kêu gọi": the actor after the title."""
+    match = _actor_pattern().match(rest.lstrip(", "))
+    return _actor(match, rest.lstrip(", ")) if match else None
+
+
+def _actor(match: re.Match[str], text: str) -> dict[str, str | None]:
+    if match.group("position"):
+        person_words = []
+        for word in text[match.end() :].split(" ")[1:6]:
+            clean = word.rstrip(",.;:")
+            if not clean or not clean[0].isupper():
+                break
+            person_words.append(clean)
+            if clean != word:
+                break
+        person = " ".join(person_words) if len(person_words) >= 2 else None
+        return {"person": person, "position": match.group("position"),
+                "body": match.group("unit")}
+    body = match.group("body") or match.group("bare")
+    return {"person": None, "position": None, "body": body}
+
+
+def _occasion(text: str) -> str | None:
+    match = _OCCASION.search(text)
+    return match.group(0).strip() if match else None
+
+
+def _period(text: str, published: date | None) -> dict[str, date] | None:
+    match = _PERIOD.search(text)
+    try:
+        if match:
+            d1, m1, y1, d2, m2, y2 = map(int, match.groups())
+            return {"start": date(y1, m1, d1), "end": date(y2, m2, d2)}
+        match = _PERIOD_WORDS.search(text)
+        if match:
+            d1, m1, y1, d2, m2, y2 = match.groups()
+            end = date(int(y2), int(m2), int(d2))
+            return {"start": date(int(y1 or end.year), int(m1), int(d1)), "end": end}
+    except ValueError:
+        return None
+    return None
+
+
+def _event_date(text: str, published: date | None) -> date | None:
+    """ "Chiều 7-4" -> 7 April of the article's year; "sáng nay" -> the publication day."""
+    match = None
+    for candidate in _EVENT_DATE.finditer(text):
+        if text[: candidate.start()].count("(") == text[: candidate.start()].count(")"):
+            match = candidate
+            break
+    if match is None or published is None and not match.group("y"):
+        return None
+    rel = match.group("rel")
+    if rel:
+        return published - timedelta(days=1) if rel.endswith("qua") else published
+    try:
+        day = date(int(match.group("y") or published.year), int(match.group("m")),
+                   int(match.group("d")))
+    except ValueError:
+        return None
+    if not match.group("y") and published and day > published + timedelta(days=7):
+        day = day.replace(year=day.year - 1)  # "30-12" in an article of 2 January
+    return day
+
+
+def _lead_date(fields: list[list[Sentence]], published: date | None) -> date | None:
+    """The event day the sapo opens with, which a launch without its own date shares."""
+    for field_sentences in fields:
+        for sentence in field_sentences[:1]:
+            if sentence.field == "sapo":
+                return _event_date(sentence.text[:40], published)
+    return None
+
+
+def _same(launch: _Launch, mention: _Mention) -> bool:
+    for other in launch.mentions:
+        if other.kind != mention.kind:
+            continue
+        if other.occasion and mention.occasion and fold(other.occasion) == fold(mention.occasion):
+            return True
+        if {fold(n) for n in other.names} & {fold(n) for n in mention.names}:
+            return True
+        if _similar(other.title, mention.title):
+            return True
+    return False
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(fold(a).split()), set(fold(b).split())
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6

@@ -1,0 +1,77 @@
+"""Text normalisation and sentence splitting: the ground every extractor stands on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\ufeff]")
+
+
+def normalize(text: str | None) -> str:
+    """NFC, one space between words, no zero-width characters, trimmed.
+
+    Vietnamese text from the web mixes composed and decomposed diacritics;
+    without NFC the same word would not match itself.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Thi đua" -> "thi dua"), for lenient matching.
+
+    Keeps the string's length (one character in, one out) so offsets found in
+    the folded text are offsets in the original NFC text.
+    """
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append("d" if ch in "đĐ" else base.lower())
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its place in the field it came from."""
+
+    text: str
+    field: str
+    start: int
+    end: int
+
+    def evidence(self) -> dict[str, object]:
+        return {"text": self.text, "field": self.field, "start": self.start, "end": self.end}
+
+
+# A sentence ends at . ! ? … (or a closing quote after them) followed by a space and an
+# upper-case letter, a digit, an opening quote or bracket; or at a line break. Dots inside
+# numbers ("2.505"), abbreviations like "TP." and "PGS.TS." followed by a name, and dates are
+# kept together because no space follows the dot or because the next word is the name.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“‘«(]?[A-ZÀ-ỸĐ0-9])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|BS|KS|Th\.S|NXB|St|Mr|Ms)\.)$")
+
+
+def sentences(text: str, field: str = "body") -> Iterator[Sentence]:
+    """Split a field into sentences, keeping character offsets into the field."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[start : match.start()]):
+            continue
+        yield from _emit(text, field, start, match.start())
+        start = match.end()
+    yield from _emit(text, field, start, len(text))
+
+
+def _emit(text: str, field: str, start: int, end: int) -> Iterator[Sentence]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = len(piece) - len(piece.lstrip())
+        s = start + lead
+        yield Sentence(stripped, field, s, s + len(stripped))

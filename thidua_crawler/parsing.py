@@ -1,0 +1,259 @@
+"""Article pages to data: one parser per layout, then metadata, then a generic finder.
+
+Pure functions over HTML (parsel only, no Scrapy), so stored pages can be
+replayed in tests and re-parsed later without a crawl. Every selector comes
+from :mod:`thidua_crawler.site`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from parsel import Selector
+
+from thidua_crawler import site
+from thidua_crawler.extract.dates import parse_datetime
+from thidua_crawler.extract.text import normalize
+
+
+@dataclass
+class ParsedArticle:
+    """What a page says about itself, before any fact is extracted."""
+
+    url: str
+    article_id: int | None
+    title: str | None = None
+    sapo: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    body: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    #: How the article was read: a layout name, "metadata" or "generic" (see ``paths``).
+    layout: str = "unknown"
+    #: Which source gave each field: {"title": "longform", "published_at": "metadata", ...}.
+    paths: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_article(html: str | bytes, url: str) -> ParsedArticle:
+    """Read an article page of any known layout, falling back field by field."""
+    sel = Selector(text=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
+    meta = _metadata(sel)
+    canonical = _first(sel, site.META["canonical"])
+    article_url = canonical if canonical and site.article_id(canonical) else url
+    art = ParsedArticle(url=article_url, article_id=site.article_id(article_url))
+
+    layout = next((lay for lay in site.LAYOUTS if sel.css(lay.detect)), None)
+    art.layout = layout.name if layout else "metadata" if meta.get("title") else "generic"
+    from_layout: dict[str, Any] = _read_layout(sel, layout) if layout else {}
+
+    for name in ("title", "sapo", "author", "section"):
+        value = from_layout.get(name) or meta.get(name)
+        setattr(art, name, value or None)
+        if value:
+            art.paths[name] = layout.name if from_layout.get(name) else "metadata"
+
+    # Dates: metadata first, because it carries the time zone; visible text second.
+    published = parse_datetime(meta.get("published"))
+    art.paths["published_at"] = "metadata"
+    if published is None and from_layout.get("date_text"):
+        published = parse_datetime(from_layout["date_text"])
+        art.paths["published_at"] = layout.name if layout else "generic"
+        if published is None:
+            art.warnings.append(f"unreadable date text {from_layout['date_text']!r}")
+    if published is None:
+        del art.paths["published_at"]
+    art.published_at = published
+    art.modified_at = parse_datetime(meta.get("modified"))
+    if layout and published and not _within(layout, published):
+        art.warnings.append(f"date {published.date()} outside layout {layout.name}'s validity")
+
+    art.tags = from_layout.get("tags") or meta.get("tags") or []
+    container = from_layout.get("container")
+    if container is None:
+        container = _largest_text_block(sel)
+        art.paths["body"] = "generic"
+    else:
+        art.paths["body"] = layout.name
+    if container is not None:
+        art.body = _body_text(container, art.sapo, art.title)
+        art.images = _images(container)
+    if not art.images:
+        art.images = _images(sel)
+    if art.section is None:
+        art.section = _section_from_url(url)
+    return art
+
+
+def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+    for query in queries:
+        for value in sel.css(query).getall():
+            text = normalize(value)
+            if text:
+                return text
+    return None
+
+
+def _text_of(sel: Selector, queries: tuple[str, ...]) -> str | None:
+    """The visible text of the first element any query finds."""
+    for query in queries:
+        found = sel.css(query)
+        if found:
+            text = normalize(" ".join(found[0].css("::text").getall()))
+            if text:
+                return text
+    return None
+
+
+def _metadata(sel: Selector) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for name in ("title", "sapo", "author", "published", "modified"):
+        meta[name] = _first(sel, site.META[name])
+    section = _first(sel, site.META["section"])
+    meta["section"] = _section_slug(section) if section else None
+    tags = [normalize(t) for t in sel.css(site.META["tags"][0]).getall() if normalize(t)]
+    if not tags:
+        keywords = _first(sel, site.META["keywords"]) or ""
+        tags = [normalize(k) for k in keywords.split(",") if normalize(k)]
+    meta["tags"] = tags
+    for data in _json_ld(sel):
+        meta["title"] = meta["title"] or normalize(data.get("headline"))
+        meta["sapo"] = meta["sapo"] or normalize(data.get("description"))
+        meta["published"] = meta["published"] or data.get("datePublished")
+        meta["modified"] = meta["modified"] or data.get("dateModified")
+        author = data.get("author")
+        if isinstance(author, list):
+            author = author[0] if author else None
+        if isinstance(author, dict):
+            author = author.get("name")
+        meta["author"] = meta["author"] or (normalize(author) if isinstance(author, str) else None)
+    return meta
+
+
+def _json_ld(sel: Selector) -> list[dict[str, Any]]:
+    found = []
+    for raw in sel.css(site.JSON_LD).getall():
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data])
+        for item in items:
+            kind = item.get("@type") if isinstance(item, dict) else None
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(k in site.JSON_LD_ARTICLE_TYPES for k in kinds):
+                found.append(item)
+    return found
+
+
+def _read_layout(sel: Selector, layout: site.Layout) -> dict[str, Any]:
+    author = _text_of(sel, layout.author)
+    date_text = _text_of(sel, layout.date)
+    if author and site.AUTHOR_DATE_SEPARATOR.search(author):
+        # "Bảo Vy| 07/04/2023 15:04": the byline carries the date too.
+        name, rest = site.AUTHOR_DATE_SEPARATOR.split(author, maxsplit=1)
+        author, date_text = name or None, date_text or rest
+    section_href = _first(sel, layout.section) if layout.section else None
+    container = next((sel.css(q)[0] for q in layout.body if sel.css(q)), None)
+    tags = []
+    for query in layout.tags:
+        tags = [normalize(t) for t in sel.css(query).getall() if normalize(t)]
+        if tags:
+            break
+    return {
+        "title": _text_of(sel, layout.title),
+        "sapo": _text_of(sel, layout.sapo),
+        "author": author,
+        "date_text": date_text,
+        "section": _section_from_url(section_href) if section_href else None,
+        "tags": tags,
+        "container": container,
+    }
+
+
+def _within(layout: site.Layout, moment: datetime) -> bool:
+    day = moment.date()
+    after_start = layout.valid_from is None or day >= layout.valid_from
+    before_end = layout.valid_until is None or day <= layout.valid_until
+    return after_start and before_end
+
+
+def _blocks(container: Selector) -> list[str]:
+    skip = " or ".join(f"ancestor::{_xpath_name(s)}" for s in site.BODY_SKIP_ANCESTORS)
+    lines: list[str] = []
+    for block in container.css(site.BODY_BLOCKS):
+        if block.xpath(f"boolean({skip})").get() == "1":
+            continue
+        if block.xpath("boolean(ancestor::p or ancestor::li or ancestor::blockquote)").get() == "1":
+            continue  # nested block: its text is already in the outer one
+        text = normalize(" ".join(block.css("::text").getall()))
+        if text:
+            lines.append(text)
+    return lines
+
+
+def _xpath_name(css: str) -> str:
+    """``table.image`` -> ``table[contains(@class,'image')]``; ``.related`` -> ``*[...]``."""
+    tag, _, cls = css.partition(".")
+    tag = tag or "*"
+    return f"{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else tag
+
+
+def _body_text(container: Selector, sapo: str | None, title: str | None) -> str:
+    kept: list[str] = []
+    for line in _blocks(container):
+        if site.TRAILING_BLOCK_HEADINGS.match(line):
+            break
+        if any(p.search(line) for p in site.BOILERPLATE_LINES):
+            continue
+        if line in (sapo, title):
+            continue
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def _images(sel: Selector) -> list[dict[str, str | None]]:
+    images = []
+    for figure in sel.css(site.IMAGES):
+        src = _first(figure, site.IMAGE_SRC)
+        if not src or site.THUMBNAIL_URL.search(src):
+            continue
+        caption = normalize(" ".join(figure.css(site.IMAGE_CAPTION + " ::text").getall()))
+        images.append({"url": src, "caption": caption or None})
+    return images
+
+
+def _largest_text_block(sel: Selector) -> Selector | None:
+    """The element whose own paragraphs hold the most text: an unknown layout's body."""
+    best, best_len = None, site.GENERIC_BODY.min_chars - 1
+    for candidate in sel.css(site.GENERIC_BODY.candidates):
+        paragraphs = candidate.xpath("./p | ./*/p")
+        length = sum(len(normalize(" ".join(p.css("::text").getall()))) for p in paragraphs)
+        if length > best_len:
+            best, best_len = candidate, length
+    return best
+
+
+def _section_slug(value: str) -> str | None:
+    value = value.strip().strip("/")
+    if "/" in value or value.startswith("http"):
+        return _section_from_url(value)
+    return value or None
+
+
+def _section_from_url(url: str) -> str | None:
+    """``/chinh-tri/cai-cach-hanh-chinh`` -> ``chinh-tri``; article URLs carry no section."""
+    parts = [p for p in urlparse(url).path.split("/") if p]
+    if not parts or site.article_id(url) is not None or parts[0].lower() in ("tin-tuc", "rss"):
+        return None
+    return parts[0]
