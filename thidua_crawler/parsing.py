@@ -17,7 +17,7 @@ from parsel import Selector
 
 from thidua_crawler import site
 from thidua_crawler.extract.dates import parse_datetime
-from thidua_crawler.extract.text import normalize
+from thidua_crawler.extract.text import fold, normalize
 
 
 @dataclass
@@ -86,7 +86,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
     else:
         art.paths["body"] = layout.name
     if container is not None:
-        art.body = _body_text(container, art.sapo, art.title)
+        art.body = _body_text(container)
         art.images = _images(container)
     if not art.images:
         art.images = _images(sel)
@@ -189,7 +189,7 @@ def _within(layout: site.Layout, moment: datetime) -> bool:
 
 
 def _blocks(container: Selector) -> list[str]:
-    skip = " or ".join(f"ancestor::{_xpath_name(s)}" for s in site.BODY_SKIP_ANCESTORS)
+    skip = " or ".join(f"ancestor-or-self::{_xpath_name(s)}" for s in site.BODY_SKIP_ANCESTORS)
     lines: list[str] = []
     for block in container.css(site.BODY_BLOCKS):
         if block.xpath(f"boolean({skip})").get() == "1":
@@ -209,17 +209,9 @@ def _xpath_name(css: str) -> str:
     return f"{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else tag
 
 
-def _body_text(container: Selector, sapo: str | None, title: str | None) -> str:
-    kept: list[str] = []
-    for line in _blocks(container):
-        if site.TRAILING_BLOCK_HEADINGS.match(line):
-            break
-        if any(p.search(line) for p in site.BOILERPLATE_LINES):
-            continue
-        if line in (sapo, title):
-            continue
-        kept.append(line)
-    return "\n\n".join(kept)
+def _body_text(container: Selector) -> str:
+    """Paragraphs joined by a blank line; boilerplate is dropped later, in text cleaning."""
+    return "\n\n".join(_blocks(container))
 
 
 def _images(sel: Selector) -> list[dict[str, str | None]]:
@@ -228,7 +220,7 @@ def _images(sel: Selector) -> list[dict[str, str | None]]:
         src = _first(figure, site.IMAGE_SRC)
         if not src or site.THUMBNAIL_URL.search(src):
             continue
-        caption = normalize(" ".join(figure.css(site.IMAGE_CAPTION + " ::text").getall()))
+        caption = normalize(" ".join(figure.css(site.IMAGE_CAPTION).getall()))
         images.append({"url": src, "caption": caption or None})
     return images
 
@@ -245,10 +237,11 @@ def _largest_text_block(sel: Selector) -> Selector | None:
 
 
 def _section_slug(value: str) -> str | None:
+    """A section name or link as its slug: "Xã hội" -> "xa-hoi"."""
     value = value.strip().strip("/")
     if "/" in value or value.startswith("http"):
         return _section_from_url(value)
-    return value or None
+    return "-".join(fold(value).split()) or None
 
 
 def _section_from_url(url: str) -> str | None:
@@ -256,4 +249,6 @@ def _section_from_url(url: str) -> str | None:
     parts = [p for p in urlparse(url).path.split("/") if p]
     if not parts or site.article_id(url) is not None or parts[0].lower() in ("tin-tuc", "rss"):
         return None
+    if parts[0].lower() == site.OLD_SECTION_PREFIX:
+        return _section_slug(parts[-1].replace("-", " "))
     return parts[0]

@@ -11,7 +11,7 @@ largest-text-block finder when all of them miss.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin, urlparse
 
@@ -24,6 +24,8 @@ SOURCE = "hanoimoi"
 ARTICLE_URL_NEW = re.compile(r"/(?P<slug>[a-z0-9-]+?)-(?P<id>\d+)\.html?$")
 #: Old site (until ~2023): ``/Tin-tuc/<Category>/<id>/<slug>``.
 ARTICLE_URL_OLD = re.compile(r"/Tin-tuc/(?P<category>[^/]+)/(?P<id>\d+)(?:/[^/?#]*)?$", re.I)
+#: Old site section pages: ``/Danh-muc-tin/<id>/<Name>``.
+OLD_SECTION_PREFIX = "danh-muc-tin"
 #: Event aggregation pages look like articles but are not.
 EVENT_URL = re.compile(r"-event\d+\.html?$")
 #: Sections whose pages are not news articles.
@@ -55,6 +57,26 @@ API_TIME_KEYS = ("TimeX2", "PublishedDate")
 API_ID_KEYS = ("Id", "ArticleId")
 #: Article links on a section page (anchors whose href matches an article URL are kept).
 SECTION_ARTICLE_LINKS = "a::attr(href)"
+
+
+#: Hosts of the live site, old and new. Links to them are followed on the configured root.
+LIVE_HOSTS = frozenset({"hanoimoi.vn", "www.hanoimoi.vn", "hanoimoi.com.vn", "www.hanoimoi.com.vn"})
+
+
+def on_base(url: str, base_url: str) -> str:
+    """A live-site link, moved onto the configured root (a mirror or test server)."""
+    parsed, base = urlparse(url), urlparse(base_url)
+    if parsed.hostname in LIVE_HOSTS and parsed.netloc != base.netloc:
+        return parsed._replace(scheme=base.scheme, netloc=base.netloc).geturl()
+    return url
+
+
+def public_url(url: str, base_url: str) -> str:
+    """The inverse of :func:`on_base`: the address readers know, for records."""
+    parsed, base, live = urlparse(url), urlparse(base_url), urlparse(DEFAULT_BASE_URL)
+    if parsed.netloc == base.netloc and parsed.netloc != live.netloc:
+        return parsed._replace(scheme=live.scheme, netloc=live.netloc).geturl()
+    return url
 
 
 def site_url(base_url: str, path: str) -> str:
@@ -173,10 +195,10 @@ JSON_LD_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArtic
 #: Inside a body container: the blocks that carry text, and the ones that never do.
 BODY_BLOCKS = "p, h2, h3, h4, blockquote, li"
 BODY_SKIP_ANCESTORS = ("figure", "figcaption", "table.image", ".c-widget-tags", ".related",
-                       "script", "style")
-IMAGES = "figure"
+                       ".author", "script", "style")
+IMAGES = "figure, table.image"
 IMAGE_SRC = ("img::attr(data-src)", "img::attr(src)")
-IMAGE_CAPTION = "figcaption"
+IMAGE_CAPTION = "figcaption ::text, .image_desc ::text"
 #: Thumbnails of other articles, not this article's pictures.
 THUMBNAIL_URL = re.compile(r"/thumbs/")
 
@@ -214,10 +236,3 @@ REQUEST_HEADERS = {
     "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5",
 }
 
-
-@dataclass
-class SectionListing:
-    """What a section page tells: article links and the channel id for load-more."""
-
-    links: list[str] = field(default_factory=list)
-    channel_id: str | None = None

@@ -19,17 +19,26 @@ from thidua_crawler.extract.text import sentences
 EXTRACTOR_VERSION = "2026.11.1"
 
 
+def _day(published: datetime | date | None) -> date | None:
+    return published.date() if isinstance(published, datetime) else published
+
+
+def extract_places(
+    title: str, sapo: str | None, body: str, published: datetime | date | None
+) -> dict[str, list[dict[str, str]]]:
+    """``districts`` and ``communes`` the article is about (era by publication date)."""
+    return places_about(title or "", sapo or "", body or "", _day(published))
+
+
 def extract_facts(
     title: str, sapo: str | None, body: str, published: datetime | date | None
 ) -> dict[str, Any]:
-    """All facts of one article: ``districts``, ``communes``, ``campaign_launches``,
-    ``award_counts`` and the ``extractor_version`` that produced them."""
-    day = published.date() if isinstance(published, datetime) else published
+    """``campaign_launches``, ``award_counts`` and the ``extractor_version`` that found them."""
+    day = _day(published)
     title_s = list(sentences(title or "", "title"))
     sapo_s = list(sentences(sapo or "", "sapo"))
     body_s = list(sentences(body or "", "body"))
     return {
-        **places_about(title or "", sapo or "", body or "", day),
         "campaign_launches": extract_campaign_launches([title_s, sapo_s, body_s], day),
         "award_counts": extract_award_counts([body_s, sapo_s, title_s]),
         "extractor_version": EXTRACTOR_VERSION,

@@ -68,6 +68,9 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"cấp cơ sở"), "grassroots"),
 )
 _AUTHORITIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[Cc]hiến sĩ thi đua cơ sở|[Ll]ao động tiên tiến"), "grassroots"),
+    (re.compile(r"[Cc]hiến sĩ thi đua toàn quốc"), "national"),
+    (re.compile(r"[Cc]hiến sĩ thi đua (?:thành phố|cấp thành phố)"), "city"),
     (re.compile(r"Chủ tịch nước|Nhà nước|Thủ tướng(?: Chính phủ)?|Chính phủ|Quốc hội"), "national"),
     (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:thành phố|TP)|[Tt]hành phố Hà Nội|"
                 r"Thành ủy|HĐND thành phố|Cờ thi đua (?:của )?[Tt]hành phố|"
@@ -75,19 +78,20 @@ _AUTHORITIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Bộ trưởng|Bộ [A-ZĐ]\w*|Trung ương|Tổng Liên đoàn|Ban Chấp hành Trung ương"),
      "central"),
     (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:quận|huyện|thị xã)|Quận ủy|Huyện ủy|"
-                r"Thị ủy|(?:[Qq]uận|[Hh]uyện|[Tt]hị xã) [A-ZĐ]\w*(?: [A-ZĐ]\w*)* khen thưởng"),
+                r"Thị ủy|(?:[Qq]uận|[Hh]uyện|[Tt]hị xã) [A-ZĐ]\w*(?: [A-ZĐ]\w*)*(?: đã)? khen thưởng"),
      "district"),
     (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:phường|xã|thị trấn)|Đảng ủy (?:phường|xã)"),
      "commune"),
 )
-#: Who conferred it: "của Chủ tịch UBND thành phố Hà Nội".
-_CONFERRED_BY = re.compile(
-    r"(?:của|do)\s+((?:Phó )?(?:Chủ tịch nước|Thủ tướng Chính phủ|Chính phủ|"
+_AUTHORITY_NAME = (
+    r"(?:Phó )?(?:Chủ tịch nước|Thủ tướng Chính phủ|Chính phủ|"
     r"Chủ tịch (?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
     r"(?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
-    r"Bộ trưởng Bộ|Bộ|Ban Thường vụ|Tổng Liên đoàn|Trung ương)"
-    r"(?: [A-ZĐÂĂÊÔƠƯ][\w-]*)*)"
+    r"Bộ trưởng Bộ|Ban Thường vụ|Tổng Liên đoàn|Trung ương)(?: [A-ZĐÂĂÊÔƠƯ][\w-]*)*"
 )
+#: Who conferred it: "của Chủ tịch UBND thành phố Hà Nội", or the subject of "tặng".
+_CONFERRED_BY = re.compile(r"(?:của|do)\s+(" + _AUTHORITY_NAME + r")")
+_CONFERRING_SUBJECT = re.compile(r"(" + _AUTHORITY_NAME + r")\s+(?:đã\s+)?(?:tặng|trao|khen thưởng)")
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[Hh]uân chương"), "order"),
     (re.compile(r"Huy chương(?! (?:[Vv]àng|[Bb]ạc|[Đđ]ồng))"), "medal"),
@@ -103,7 +107,10 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 _PROPOSED = re.compile(r"đề nghị|đề xuất|\btrình\b|xét tặng|xét khen|hoàn thiện hồ sơ")
 _AWARDED = re.compile(r"tặng|trao|được nhận|đón nhận|nhận|được khen thưởng|đã khen thưởng|"
                       r"quyết định khen thưởng|đã thực hiện|khen thưởng (?:cho|đột xuất)|vinh danh|"
-                      r"biểu dương|tuyên dương")
+                      r"biểu dương|tuyên dương|(?:UBND|Ủy ban nhân dân|Chủ tịch|[Qq]uận|[Hh]uyện|"
+                      r"[Pp]hường|[Xx]ã|[Tt]hành phố) [^,;]{0,40}?khen thưởng")
+#: "gần 1.500" is consistent with parts adding up to within this share of it.
+APPROXIMATE_TOLERANCE = 0.05
 _YEAR = re.compile(r"(?i:năm)\s+((?:19[4-9]|20\d)\d)\b")
 _BREAKDOWN = re.compile(r"[Tt]rong đó|[Cc]ụ thể|[Gg]ồm")
 
@@ -184,8 +191,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _sentence_counts(sentence: Sentence) -> list[_Count]:
     text = sentence.text
-    sentence_has_cue = bool(_AWARD_CUE.search(text))
-    if not sentence_has_cue:
+    if not (_AWARD_CUE.search(text) or _BREAKDOWN.match(text) and _level_marker(text)):
         return []
     counts: list[_Count] = []
     clauses = _clauses(text)
@@ -210,8 +216,11 @@ def _sentence_counts(sentence: Sentence) -> list[_Count]:
             c.count = -1  # a prize or a badge, not a commendation
             continue
         c.forms = _forms(segment)
-        after = text[c.end : counts[i + 1].start if i + 1 < len(counts) else c.clause[1]]
+        after = text[c.end : min(c.clause[1], counts[i + 1].start if i + 1 < len(counts)
+                                 else len(text))]
         c.conferred_by = _conferred_by(after) or _conferred_by(segment)
+        if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
+            c.forms = ["pm_certificate" if f == "certificate" else f for f in c.forms]
         if c.level == "unknown":
             c.level = _authority_level(c.conferred_by or "") or _authority_level(segment) or (
                 "national" if {"order", "medal", "honorary_title", "pm_certificate"} & set(c.forms)
@@ -282,7 +291,7 @@ def _has_state_form(segment: str) -> bool:
 
 
 def _conferred_by(text: str) -> str | None:
-    match = _CONFERRED_BY.search(text)
+    match = _CONFERRED_BY.search(text) or _CONFERRING_SUBJECT.search(text)
     return match.group(1) if match else None
 
 
@@ -324,7 +333,8 @@ def _link_breakdowns(counts: list[_Count]) -> None:
                 if part.status == "unknown":
                     part.status = total.status
             total.parts_sum = sum(p.count for p in parts)
-            total.consistent = total.parts_sum == total.count
+            tolerance = APPROXIMATE_TOLERANCE * total.count if total.approximate else 0
+            total.consistent = abs(total.parts_sum - total.count) <= tolerance
             levels = {p.level for p in parts}
             if len(levels) > 1:
                 total.level = "unknown"

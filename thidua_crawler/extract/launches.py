@@ -267,7 +267,7 @@ def _actor(match: re.Match[str], text: str) -> dict[str, str | None]:
 
 def _occasion(text: str) -> str | None:
     match = _OCCASION.search(text)
-    return match.group(0).strip() if match else None
+    return match.group(0).strip().rstrip(".…") if match else None
 
 
 def _period(text: str, published: date | None) -> dict[str, date] | None:
@@ -318,16 +318,29 @@ def _lead_date(fields: list[list[Sentence]], published: date | None) -> date | N
 
 
 def _same(launch: _Launch, mention: _Mention) -> bool:
+    """Two mentions name one launch when they agree on its kind and nothing tells them apart:
+    a shared occasion, name or wording, or the same launching body with no rival names."""
     for other in launch.mentions:
         if other.kind != mention.kind:
             continue
+        mine, theirs = {fold(n) for n in mention.names}, {fold(n) for n in launch.names}
+        if mine & theirs:
+            return True
+        if mine and theirs:
+            continue  # each has names, and they differ: two campaigns
         if other.occasion and mention.occasion and fold(other.occasion) == fold(mention.occasion):
             return True
-        if {fold(n) for n in other.names} & {fold(n) for n in mention.names}:
-            return True
-        if _similar(other.title, mention.title):
+        if _similar(other.title, mention.title) or _same_body(other, mention):
             return True
     return False
+
+
+def _same_body(a: _Mention, b: _Mention) -> bool:
+    body_a, body_b = a.launcher["body"], b.launcher["body"]
+    if not body_a or not body_b:
+        return True
+    fa, fb = fold(body_a), fold(body_b)
+    return fa in fb or fb in fa
 
 
 def _similar(a: str, b: str) -> bool:

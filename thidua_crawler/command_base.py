@@ -1,0 +1,30 @@
+"""The base of the project's commands that work on the database (kept outside
+``thidua_crawler.commands``, where Scrapy would take it for a command)."""
+
+from __future__ import annotations
+
+from pymongo.database import Database
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from thidua_crawler import localdb, storage
+
+
+class DatabaseCommand(ScrapyCommand):
+    """A command that works on the project's database (``MONGO_URI`` or the local server)."""
+
+    requires_project = True
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def database(self) -> Database:
+        assert self.settings is not None
+        s = self.settings
+        uri = localdb.resolve_uri(s.get("MONGO_URI"), s.get("THIDUA_DATA_DIR"),
+                                  s.getint("LOCAL_DB_PORT"))
+        return storage.connect(uri, s.getint("MONGO_TIMEOUT_MS"))[s.get("MONGO_DATABASE")]
+
+
+def fail(message: str) -> None:
+    """Stop a command with a message for the user (no traceback)."""
+    raise UsageError(message, print_help=False)
+

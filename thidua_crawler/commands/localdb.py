@@ -1,0 +1,37 @@
+"""``scrapy localdb start|stop|status``: the project's local SecantusDB server."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands import ScrapyCommand
+
+from thidua_crawler import localdb
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "start|stop|status"
+
+    def short_desc(self) -> str:
+        return "Start, stop or show the local SecantusDB server used when MONGO_URI is unset"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("action", choices=("start", "stop", "status"))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        directory = localdb.data_dir(self.settings.get("THIDUA_DATA_DIR"))
+        if opts.action == "start":
+            uri = localdb.ensure_server(directory, self.settings.getint("LOCAL_DB_PORT"))
+            print(f"running at {uri} (data in {directory / 'secantus'})")
+        elif opts.action == "stop":
+            print("stopped" if localdb.stop_server(directory) else "was not running")
+        else:
+            uri = localdb.status(directory)
+            print(f"running at {uri} (data in {directory / 'secantus'})" if uri
+                  else f"not running (data directory {directory})")

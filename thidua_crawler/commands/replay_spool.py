@@ -1,0 +1,22 @@
+"""``scrapy replay_spool``: send writes that failed during a crawl to the database again."""
+
+from __future__ import annotations
+
+import argparse
+
+from thidua_crawler import localdb, storage
+from thidua_crawler.command_base import DatabaseCommand
+
+
+class Command(DatabaseCommand):
+    def short_desc(self) -> str:
+        return "Replay writes spooled while the database was down"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        spool = storage.Spool(localdb.spool_path(self.settings.get("MONGO_SPOOL_PATH"),
+                                                 self.settings.get("THIDUA_DATA_DIR")))
+        replayed, failing = storage.replay(self.database(), spool)
+        print(f"replayed {replayed} write(s) from {spool.path}; {failing} still failing")
+        if failing:
+            self.exitcode = 1

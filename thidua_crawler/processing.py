@@ -1,0 +1,63 @@
+"""The steps from a parsed page to a finished record, shared by the pipelines and re-extraction.
+
+Each step takes and returns a plain record dict. The Scrapy pipelines run
+them one by one (so any can be disabled or replaced in ``ITEM_PIPELINES``);
+``scrapy reextract`` runs them all on stored pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thidua_crawler import site
+from thidua_crawler.extract import extract_facts, extract_places
+from thidua_crawler.parsing import ParsedArticle
+from thidua_crawler.records import clean_text_fields, content_hash, record_id
+
+
+def record_from_page(page: ParsedArticle, section: str | None = None) -> dict[str, Any]:
+    """The record fields a page gives by itself, before cleaning and extraction."""
+    return {
+        "_id": record_id(page.article_id) if page.article_id is not None else None,
+        "url": page.url,
+        "source": site.SOURCE,
+        "article_id": page.article_id,
+        "title": page.title,
+        "sapo": page.sapo,
+        "author": page.author,
+        "published_at": page.published_at,
+        "modified_at": page.modified_at,
+        "section": page.section or section,
+        "tags": page.tags,
+        "body": page.body,
+        "images": page.images,
+        "parser": {"layout": page.layout, "paths": page.paths, "warnings": page.warnings},
+    }
+
+
+def normalize_step(record: dict[str, Any]) -> dict[str, Any]:
+    clean_text_fields(record)
+    record["content_hash"] = content_hash(record)
+    return record
+
+
+def places_step(record: dict[str, Any]) -> dict[str, Any]:
+    record.update(extract_places(record["title"], record["sapo"], record["body"],
+                                 record["published_at"]))
+    return record
+
+
+def facts_step(record: dict[str, Any]) -> dict[str, Any]:
+    record.update(extract_facts(record["title"], record["sapo"], record["body"],
+                                record["published_at"]))
+    return record
+
+
+def is_district_news(record: dict[str, Any]) -> bool:
+    """The default crawl keeps articles about at least one district, ward or commune."""
+    return bool(record.get("districts") or record.get("communes"))
+
+
+def process(record: dict[str, Any]) -> dict[str, Any]:
+    """All steps, as the default pipelines run them."""
+    return facts_step(places_step(normalize_step(record)))

@@ -1,0 +1,224 @@
+"""MongoDB storage: upserts in batches, indexes, retries, and a spool that loses nothing.
+
+Works the same against MongoDB and the local SecantusDB server. A write that
+still fails after its retries is appended to a spool file (MongoDB extended
+JSON, one operation a line); ``scrapy replay_spool`` sends it again later.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bson import Binary, json_util
+from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, OperationFailure, PyMongoError
+
+from thidua_crawler.records import to_document
+
+logger = logging.getLogger(__name__)
+
+ARTICLES = "articles"
+PAGES = "pages"
+#: Indexes researchers' common queries need; creating them again is a no-op.
+ARTICLE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
+    ("published_at", [("published_at", DESCENDING)]),
+    ("article_id", [("article_id", ASCENDING)]),
+    ("section", [("section", ASCENDING)]),
+    ("districts_slug", [("districts.slug", ASCENDING)]),
+    ("communes_name", [("communes.name", ASCENDING)]),
+    ("award_level", [("award_counts.level", ASCENDING)]),
+    ("award_forms", [("award_counts.forms", ASCENDING)]),
+    ("launcher_person", [("campaign_launches.launcher.person", ASCENDING)]),
+    ("launch_date", [("campaign_launches.date", ASCENDING)]),
+    ("extractor_version", [("extractor_version", ASCENDING)]),
+    ("crawled_at", [("crawled_at", DESCENDING)]),
+)
+TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
+#: Fields a re-crawl never overwrites.
+INSERT_ONLY_FIELDS = ("first_seen_at",)
+#: What ``WriteResult`` knows of a batch.
+RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled")
+
+
+def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
+    """A client that gives up quickly on a server that is down (so writes can be spooled)."""
+    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
+                       connectTimeoutMS=timeout_ms, appname="thidua_crawler")
+
+
+def ensure_indexes(db: Database) -> bool:
+    """Create the collection's indexes; True when the server has a text index too.
+
+    SecantusDB has no text indexes; where creating one fails, text search falls
+    back to a regular-expression scan over a diacritic-free field (see ``query``).
+    """
+    articles = db[ARTICLES]
+    for name, keys in ARTICLE_INDEXES:
+        articles.create_index(keys, name=name)
+    db[PAGES].create_index([("fetched_at", DESCENDING)], name="fetched_at")
+    try:
+        articles.create_index(TEXT_INDEX[1], name=TEXT_INDEX[0], default_language="none")
+    except OperationFailure as error:
+        logger.info("No text index on this server (%s); text search will scan.", error.code)
+        return False
+    return True
+
+
+def article_update(record: dict[str, Any], now: datetime) -> UpdateOne:
+    """Upsert one record: crawled fields with ``$set``, ``first_seen_at`` only on insert."""
+    document = to_document(record)
+    document.pop("first_seen_at", None)
+    return UpdateOne({"_id": document["_id"]},
+                     {"$set": document, "$setOnInsert": {"first_seen_at": now}}, upsert=True)
+
+
+def page_update(record_id: str, url: str, html: bytes, fetched_at: datetime,
+                status: int = 200) -> UpdateOne:
+    """Keep the raw page (gzipped) so rules can be re-run without a re-crawl."""
+    return UpdateOne({"_id": record_id}, {"$set": {
+        "url": url, "fetched_at": fetched_at, "status": status,
+        "html_gz": Binary(gzip.compress(html)), "size": len(html),
+    }}, upsert=True)
+
+
+def page_html(page: dict[str, Any]) -> bytes:
+    return gzip.decompress(page["html_gz"])
+
+
+@dataclass
+class WriteResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    spooled: int = 0
+
+    def add(self, other: WriteResult) -> None:
+        for key in RESULT_KEYS:
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+
+class Spool:
+    """An append-only file of writes that could not be made, replayable later."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def append(self, collection: str, operations: Iterable[UpdateOne]) -> int:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with self.path.open("a", encoding="utf-8") as out:
+            for op in operations:
+                line = {"collection": collection, "filter": op._filter, "update": op._doc}
+                out.write(json_util.dumps(line, json_options=json_util.CANONICAL_JSON_OPTIONS))
+                out.write("\n")
+                written += 1
+        return written
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    yield json_util.loads(line)
+
+    def replace(self, entries: list[dict[str, Any]]) -> None:
+        """Keep only the given entries (those that failed again)."""
+        if not entries:
+            self.path.unlink(missing_ok=True)
+            return
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            for entry in entries:
+                out.write(json_util.dumps(entry, json_options=json_util.CANONICAL_JSON_OPTIONS))
+                out.write("\n")
+        tmp.replace(self.path)
+
+
+class Writer:
+    """Bulk upserts with retries; what still fails goes to the spool.
+
+    After a batch fails all its retries the server is taken to be down: later
+    batches are tried once each, so a dead database does not stall the crawl.
+    """
+
+    def __init__(self, db: Database, spool: Spool, retries: int = 3, delay: float = 1.0):
+        self.db, self.spool, self.retries, self.delay = db, spool, retries, delay
+        self.down = False
+
+    def write(self, collection: str, operations: list[UpdateOne]) -> WriteResult:
+        result = WriteResult()
+        if not operations:
+            return result
+        attempts = 1 if self.down else self.retries + 1
+        pending = operations
+        for attempt in range(attempts):
+            try:
+                outcome = self.db[collection].bulk_write(pending, ordered=False)
+            except BulkWriteError as error:
+                failed = {e["index"] for e in error.details.get("writeErrors", [])}
+                done = error.details
+                self._count(result, done.get("nUpserted", 0), done.get("nModified", 0),
+                            len(pending) - len(failed) - done.get("nUpserted", 0)
+                            - done.get("nModified", 0))
+                for e in error.details.get("writeErrors", []):
+                    logger.error("MongoDB refused a write to %s: %s", collection, e.get("errmsg"))
+                pending = [op for i, op in enumerate(pending) if i in failed]
+                break  # refused writes are not retried: the server said no
+            except PyMongoError as error:
+                logger.warning("MongoDB write to %s failed (attempt %d of %d): %s",
+                               collection, attempt + 1, attempts, error)
+                if attempt + 1 < attempts:
+                    time.sleep(self.delay * (attempt + 1))
+                continue
+            else:
+                upserted, modified = outcome.upserted_count, outcome.modified_count
+                self._count(result, upserted, modified, len(pending) - upserted - modified)
+                self.down = False
+                pending = []
+                break
+        else:
+            self.down = True
+        if pending:
+            result.spooled += self.spool.append(collection, pending)
+            logger.error("Spooled %d write(s) to %s; replay them with `scrapy replay_spool`.",
+                         len(pending), self.spool.path)
+        return result
+
+    @staticmethod
+    def _count(result: WriteResult, inserted: int, updated: int, unchanged: int) -> None:
+        result.inserted += inserted
+        result.updated += updated
+        result.unchanged += max(unchanged, 0)
+
+
+def replay(db: Database, spool: Spool) -> tuple[int, int]:
+    """Send spooled writes again; returns (replayed, still failing). Failures stay spooled."""
+    entries = list(spool.entries())
+    still_failing = []
+    replayed = 0
+    for entry in entries:
+        try:
+            db[entry["collection"]].update_one(entry["filter"], entry["update"], upsert=True)
+            replayed += 1
+        except PyMongoError as error:
+            logger.error("Replay of %s failed: %s", entry["filter"], error)
+            still_failing.append(entry)
+    spool.replace(still_failing)
+    return replayed, len(still_failing)
+
+
+def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | None:
+    """What storage knows of an article already: its first sighting and content hash."""
+    return collection.find_one({"_id": record_id},
+                               {"first_seen_at": 1, "content_hash": 1, "published_at": 1})
+
