@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from pymongo.database import Database
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -14,7 +16,12 @@ class DatabaseCommand(ScrapyCommand):
     """A command that works on the project's database (``MONGO_URI`` or the local server)."""
 
     requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not opts.loglevel:  # results go to stdout; only problems to the log
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
 
     def database(self) -> Database:
         assert self.settings is not None

@@ -64,6 +64,11 @@ THIDUA_DATA_DIR = os.environ.get("THIDUA_DATA_DIR") or None
 MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH") or None
 LOCAL_DB_PORT = int(os.environ.get("LOCAL_DB_PORT", "27027"))
 
+# --- Monitoring ------------------------------------------------------------------
+EXTENSIONS = {"thidua_crawler.extensions.StatsFile": 500}
+#: Write the final stats of each crawl as JSON here (unset: not written).
+STATS_FILE = None
+
 # --- Feeds -------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)

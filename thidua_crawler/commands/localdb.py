@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.commands import ScrapyCommand
-
 from thidua_crawler import localdb
+from thidua_crawler.command_base import DatabaseCommand
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
+class Command(DatabaseCommand):
 
     def syntax(self) -> str:
         return "start|stop|status"

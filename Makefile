@@ -1,0 +1,35 @@
+# thidua_crawler: `make demo` and `make test` set everything up from nothing.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SCRAPY := $(VENV)/bin/scrapy
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup demo crawl test lint eval bench scheduled clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Crawl the offline sample of the site into the local database and show what landed.
+demo: setup
+	$(PY) scripts/demo.py
+
+## Crawl the live site (last 7 days by default; ARGS="-a since=2026-01-01" for more).
+crawl: setup
+	$(SCRAPY) crawl hanoimoi $(ARGS)
+
+## Lint, then every test (starts its own SecantusDB and sample site).
+test: setup
+	$(PY) -m ruff check thidua_crawler tests scripts
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check thidua_crawler tests scripts
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

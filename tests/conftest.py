@@ -1,0 +1,146 @@
+"""Shared fixtures: a real SecantusDB server, the offline sample site, a crawl runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from thidua_crawler import localdb, storage
+from thidua_crawler.sample_site import SITE_ROOT, SampleSite
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class DatabaseServer:
+    """A SecantusDB server run by the tests (``secantusd-py --standalone``)."""
+
+    storage_path: Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def start(self) -> DatabaseServer:
+        log = (self.storage_path.parent / f"secantusd-{self.port}.log").open("ab")
+        self.process = subprocess.Popen(
+            [localdb.server_binary(), "--standalone", "--storage-path", str(self.storage_path),
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "WARNING"],
+            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                MongoClient(self.uri, serverSelectionTimeoutMS=300).admin.command("ping")
+                return self
+            except Exception:  # noqa: BLE001 - not up yet
+                assert self.process.poll() is None, "secantusd-py exited at start"
+                time.sleep(0.2)
+        raise RuntimeError("secantusd-py did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+
+
+@pytest.fixture(scope="session")
+def db_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
+    server = DatabaseServer(tmp_path_factory.mktemp("secantus") / "data", free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database(db_server: DatabaseServer) -> Iterator[Database]:
+    """A fresh database on the test server, dropped afterwards."""
+    client = storage.connect(db_server.uri)
+    name = f"test_{uuid.uuid4().hex[:10]}"
+    yield client[name]
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample site that a test may change."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE_ROOT, root)
+    return root
+
+
+@pytest.fixture
+def sample_site(site_copy: Path) -> Iterator[SampleSite]:
+    with SampleSite(site_copy) as site:
+        yield site
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    log: str
+    feed: list[dict]
+    stats: dict
+
+
+def run_scrapy(args: list[str], env: dict[str, str], timeout: float = 300
+               ) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def crawl_env(database: Database, db_server: DatabaseServer, sample_site: SampleSite,
+              tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "HANOIMOI_"))}
+    env.update(MONGO_URI=db_server.uri, MONGO_DATABASE=database.name,
+               HANOIMOI_BASE_URL=sample_site.url, THIDUA_DATA_DIR=str(tmp_path / "data"))
+    return env
+
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
+ALL_DATES = ["-a", "since=2010-01-01", "-a", "until=2026-12-31"]
+SECTIONS = ["-a", "sections=chinh-tri,xa-hoi,kinh-te"]
+
+
+def crawl(env: dict[str, str], *args: str, feed: Path | None = None) -> CrawlResult:
+    """Run ``scrapy crawl hanoimoi`` as a user would, with a JSON-lines feed and stats dump."""
+    feed = feed or Path(env["THIDUA_DATA_DIR"]).parent / f"feed-{uuid.uuid4().hex[:6]}.jsonl"
+    stats_file = feed.with_suffix(".stats.json")
+    done = run_scrapy(["crawl", "hanoimoi", *FAST, *args, "-O", str(feed),
+                       "-s", f"STATS_FILE={stats_file}"], env)
+    text = feed.read_text(encoding="utf-8") if feed.exists() else ""
+    if feed.suffix == ".json":
+        records = json.loads(text) if text else []
+    else:
+        records = [json.loads(line) for line in text.splitlines()]
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    return CrawlResult(done.returncode, done.stdout + done.stderr, records, stats)
+
+
+def article_requests(site: SampleSite) -> list[str]:
+    """Article pages the sample site served (not sitemaps, feeds or API answers)."""
+    from thidua_crawler import site as site_module
+
+    return [p for p in site.requests if site_module.is_article_url(p)]

@@ -1,0 +1,65 @@
+"""A database that goes away mid-crawl loses nothing: writes are spooled and replayed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from pymongo import MongoClient
+
+from tests.conftest import (
+    ALL_DATES,
+    FAST,
+    PROJECT,
+    SECTIONS,
+    DatabaseServer,
+    free_port,
+    run_scrapy,
+)
+from thidua_crawler.sample_site import SampleSite
+from thidua_crawler.storage import Spool
+
+DISTRICT_ARTICLES = 12
+
+
+def test_database_stopped_mid_crawl_loses_nothing(tmp_path, site_copy) -> None:
+    server = DatabaseServer(tmp_path / "db", free_port()).start()
+    spool_path = tmp_path / "spool.jsonl"
+    env = {
+        "PATH": sys.exec_prefix + "/bin:/usr/bin:/bin",
+        "MONGO_URI": server.uri, "MONGO_DATABASE": "down", "THIDUA_DATA_DIR": str(tmp_path),
+        "MONGO_SPOOL_PATH": str(spool_path),
+    }
+    with SampleSite(site_copy, delay=0.25) as site:
+        env["HANOIMOI_BASE_URL"] = site.url
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "hanoimoi", *FAST, *ALL_DATES, *SECTIONS,
+             "-s", "MONGO_BATCH_SIZE=1", "-s", "MONGO_WRITE_RETRIES=1",
+             "-s", "MONGO_RETRY_DELAY=0.1", "-s", "MONGO_TIMEOUT_MS=1000",
+             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+            cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        articles = MongoClient(server.uri).down.articles
+        deadline = time.monotonic() + 120
+        while articles.count_documents({}) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        stored_before_stop = articles.count_documents({})
+        server.stop()  # the database goes away with the crawl half done
+        log, _ = crawl.communicate(timeout=300)
+    assert crawl.returncode == 0, log
+    assert 3 <= stored_before_stop < DISTRICT_ARTICLES
+    spooled = [e for e in Spool(spool_path).entries() if e["collection"] == "articles"]
+    assert spooled, log
+    assert f"{len(spooled)} write(s) could not be stored and were spooled" in log
+
+    server.start()  # the database is back, with what it had stored
+    stored = {d["_id"] for d in articles.find({}, {"_id": 1})}
+    spooled_ids = {e["filter"]["_id"] for e in spooled}
+    assert len(stored | spooled_ids) == DISTRICT_ARTICLES
+
+    replayed = run_scrapy(["replay_spool"], env)
+    assert replayed.returncode == 0, replayed.stderr
+    assert articles.count_documents({}) == DISTRICT_ARTICLES
+    assert articles.database.pages.count_documents({}) == DISTRICT_ARTICLES
+    assert not spool_path.exists()  # everything replayed, nothing left waiting
+    server.stop()

@@ -1,0 +1,168 @@
+"""Flat tables and aggregates over the collection, for the commands and for researchers.
+
+Counting rules (docs/researchers.md):
+
+- an award count that has parts (``part_of`` points at it) is not added again:
+  its parts carry the numbers by level. Every other count is a *leaf* and is
+  added once;
+- the year of an award is its stated ``year``, else the article's publication year;
+- an article about several places counts for each of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pymongo.database import Database
+
+from thidua_crawler.records import from_document
+from thidua_crawler.storage import ARTICLES
+
+ARTICLE_PROJECTION = {"body": 0, "images": 0}
+
+
+def places_of(article: Mapping[str, Any]) -> list[str]:
+    """The article's places as labels: ``quận Thanh Xuân``, ``phường Thanh Xuân``."""
+    return [f"{p['kind']} {p['name']}" for p in
+            list(article.get("districts") or []) + list(article.get("communes") or [])]
+
+
+def articles(db: Database, query: Mapping[str, Any] | None = None,
+             projection: Mapping[str, Any] | None = ARTICLE_PROJECTION) -> Iterable[dict]:
+    """Stored articles in their feed form, oldest first."""
+    cursor = db[ARTICLES].find(dict(query or {}), projection).sort("published_at", 1)
+    return (from_document(doc) for doc in cursor)
+
+
+def _article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
+    published = article.get("published_at")
+    return {
+        "record_id": article["_id"],
+        "article_id": article.get("article_id"),
+        "published_at": published.isoformat() if published else None,
+        "published_year": published.year if published else None,
+        "districts": ";".join(d["slug"] for d in article.get("districts") or []),
+        "communes": ";".join(c["name"] for c in article.get("communes") or []),
+        "places": ";".join(places_of(article)),
+        "url": article.get("url"),
+    }
+
+
+def award_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per award count, with its article's id, date, places and URL."""
+    rows = []
+    for article in docs:
+        counts = article.get("award_counts") or []
+        has_parts = {c["part_of"] for c in counts if c.get("part_of") is not None}
+        base = _article_columns(article)
+        for index, count in enumerate(counts):
+            rows.append({
+                **base,
+                "index": index,
+                "count": count["count"],
+                "collectives": count.get("collectives"),
+                "individuals": count.get("individuals"),
+                "approximate": count.get("approximate"),
+                "level": count.get("level"),
+                "forms": ";".join(count.get("forms") or []),
+                "status": count.get("status"),
+                "conferred_by": count.get("conferred_by"),
+                "year": count.get("year") or base["published_year"],
+                "year_stated": count.get("year") is not None,
+                "part_of": count.get("part_of"),
+                "leaf": index not in has_parts,
+                "consistent": count.get("consistent"),
+                "evidence": count["evidence"]["text"],
+            })
+    return rows
+
+
+def launch_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per campaign launch, with its article's id, date, places and URL."""
+    rows = []
+    for article in docs:
+        base = _article_columns(article)
+        for index, launch in enumerate(article.get("campaign_launches") or []):
+            launcher = launch.get("launcher") or {}
+            period = launch.get("period") or {}
+            day = launch.get("date")
+            rows.append({
+                **base,
+                "index": index,
+                "kind": launch.get("kind"),
+                "title": launch.get("title"),
+                "names": ";".join(launch.get("names") or []),
+                "launcher_person": launcher.get("person"),
+                "launcher_position": launcher.get("position"),
+                "launcher_body": launcher.get("body"),
+                "date": day.isoformat() if day else None,
+                "year": day.year if day else base["published_year"],
+                "occasion": launch.get("occasion"),
+                "period_start": period["start"].isoformat() if period.get("start") else None,
+                "period_end": period["end"].isoformat() if period.get("end") else None,
+                "evidence": launch["evidence"]["text"],
+            })
+    return rows
+
+
+def awards_by_place_year(rows: Iterable[Mapping[str, Any]], by_level: bool = False
+                         ) -> list[dict[str, Any]]:
+    """Recipients per place and year (and level): leaves only, so nothing is counted twice.
+
+    ``collectives`` and ``individuals`` add up what was stated separately;
+    ``combined`` is what was stated only as "N tập thể, cá nhân".
+    """
+    table: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        if not row["leaf"]:
+            continue
+        for place in (row["places"] or "(no place)").split(";"):
+            key = (place, row["year"], row["level"]) if by_level else (place, row["year"])
+            cell = table.setdefault(key, {"place": place, "year": row["year"],
+                                          **({"level": row["level"]} if by_level else {}),
+                                          "statements": 0, "collectives": 0,
+                                          "individuals": 0, "combined": 0, "total": 0})
+            cell["statements"] += 1
+            cell["total"] += row["count"]
+            if row["collectives"] is None and row["individuals"] is None:
+                cell["combined"] += row["count"]
+            else:
+                cell["collectives"] += row["collectives"] or 0
+                cell["individuals"] += row["individuals"] or 0
+    return [table[k] for k in sorted(table, key=lambda k: tuple(str(x) for x in k))]
+
+
+def summary_by_place(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Articles, launches and award recipients per place."""
+    table: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"articles": 0, "launches": 0, "award_statements": 0, "recipients": 0})
+    for article in docs:
+        leaves = award_rows([article])
+        for place in places_of(article) or ["(no place)"]:
+            cell = table[place]
+            cell["articles"] += 1
+            cell["launches"] += len(article.get("campaign_launches") or [])
+            cell["award_statements"] += sum(1 for r in leaves if r["leaf"])
+            cell["recipients"] += sum(r["count"] for r in leaves if r["leaf"])
+    return [{"place": place, **table[place]} for place in sorted(table)]
+
+
+def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None,
+                 width: int = 60) -> str:
+    """A plain-text table for the terminal."""
+    if not rows:
+        return "(no rows)"
+    columns = columns or list(rows[0])
+    cells = [[_cell(row.get(c), width) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, rule, *body])
+
+
+def _cell(value: Any, width: int) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
