@@ -21,15 +21,16 @@ def main() -> int:
         print(f"Sample site at {site.url}; crawling it with `scrapy crawl hanoimoi` ...",
               flush=True)
         env["HANOIMOI_BASE_URL"] = site.url
-        crawl = SCRAPY + ["crawl", "hanoimoi", "-a", "since=2010-01-01", "-a", "until=2026-12-31",
-                          "-a", "sections=chinh-tri,xa-hoi,kinh-te",
-                          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
-                          "-s", "LOG_LEVEL=WARNING"]
+        crawl = [*SCRAPY, "crawl", "hanoimoi",
+                 "-a", "since=2010-01-01", "-a", "until=2026-12-31",
+                 "-a", "sections=chinh-tri,xa-hoi,kinh-te",
+                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+                 "-s", "LOG_LEVEL=WARNING"]
         done = subprocess.run(crawl, cwd=PROJECT, env=env, check=False)
         if done.returncode:
             return done.returncode
     print(f"\nWhat landed in MongoDB (database {env['MONGO_DATABASE']!r}):\n", flush=True)
-    return subprocess.run(SCRAPY + ["summary"], cwd=PROJECT, env=env, check=False).returncode
+    return subprocess.run([*SCRAPY, "summary"], cwd=PROJECT, env=env, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ class DatabaseServer:
             try:
                 MongoClient(self.uri, serverSelectionTimeoutMS=300).admin.command("ping")
                 return self
-            except Exception:  # noqa: BLE001 - not up yet
+            except Exception:
                 assert self.process.poll() is None, "secantusd-py exited at start"
                 time.sleep(0.2)
         raise RuntimeError("secantusd-py did not start")

@@ -62,6 +62,11 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         setattr(art, name, value or None)
         if value:
             art.paths[name] = layout.name if from_layout.get(name) else "metadata"
+    if art.title is None:
+        title = _text_of(sel, site.GENERIC_BODY.title)
+        art.title = site.GENERIC_BODY.title_suffix.sub("", title) if title else None
+        if art.title:
+            art.paths["title"] = "generic"
 
     # Dates: metadata first, because it carries the time zone; visible text second.
     published = parse_datetime(meta.get("published"))
@@ -71,6 +76,9 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         art.paths["published_at"] = layout.name if layout else "generic"
         if published is None:
             art.warnings.append(f"unreadable date text {from_layout['date_text']!r}")
+    if published is None and layout is None:
+        published = _first_date_in_text(sel)
+        art.paths["published_at"] = "generic"
     if published is None:
         del art.paths["published_at"]
     art.published_at = published
@@ -112,6 +120,14 @@ def _text_of(sel: Selector, queries: tuple[str, ...]) -> str | None:
             text = normalize(" ".join(found[0].css("::text").getall()))
             if text:
                 return text
+    return None
+
+
+def _first_date_in_text(sel: Selector) -> datetime | None:
+    for text in sel.css(site.GENERIC_BODY.date_text).getall():
+        found = parse_datetime(text) if any(ch.isdigit() for ch in text) else None
+        if found:
+            return found
     return None
 
 
@@ -226,10 +242,14 @@ def _images(sel: Selector) -> list[dict[str, str | None]]:
 
 
 def _largest_text_block(sel: Selector) -> Selector | None:
-    """The element whose own paragraphs hold the most text: an unknown layout's body."""
+    """The element whose own paragraphs hold the most text: an unknown layout's body.
+
+    Only direct child paragraphs count, so a wrapper that also holds asides and
+    related links loses to the element that holds the text itself.
+    """
     best, best_len = None, site.GENERIC_BODY.min_chars - 1
     for candidate in sel.css(site.GENERIC_BODY.candidates):
-        paragraphs = candidate.xpath("./p | ./*/p")
+        paragraphs = candidate.xpath("./p")
         length = sum(len(normalize(" ".join(p.css("::text").getall()))) for p in paragraphs)
         if length > best_len:
             best, best_len = candidate, length

@@ -106,7 +106,7 @@ class MongoPipeline:
         logger.info("Storing to %s, database %r", _redact(uri), s.get("MONGO_DATABASE"))
         try:
             storage.ensure_indexes(self.db)
-        except Exception as error:  # noqa: BLE001 - a down server must not stop the crawl
+        except Exception as error:
             self.writer.down = True
             logger.error("MongoDB is not reachable at start (%s); items will be spooled "
                          "to %s if it stays down.", error, self.spool.path)
@@ -142,7 +142,7 @@ class MongoPipeline:
             return None
         try:
             return storage.stored_state(self.collection, record_id)
-        except Exception as error:  # noqa: BLE001 - the write path decides what is lost
+        except Exception as error:
             logger.warning("Could not read %s from MongoDB: %s", record_id, error)
             return None
 

@@ -173,7 +173,7 @@ LAYOUTS: tuple[Layout, ...] = (
 
 #: Page metadata, the first fallback for every field.
 META = {
-    "title": ('meta[property="og:title"]::attr(content)', "title::text"),
+    "title": ('meta[property="og:title"]::attr(content)',),
     "sapo": (
         'meta[property="og:description"]::attr(content)',
         'meta[name="description"]::attr(content)',
@@ -221,11 +221,14 @@ AUTHOR_DATE_SEPARATOR = re.compile(r"\s*\|\s*")
 
 @dataclass(frozen=True)
 class GenericBody:
-    """The last-resort body finder: the element with the most paragraph text."""
+    """The last resort for an unknown layout: the element with the most paragraph text,
+    the first heading (or the page title) and the first date in the visible text."""
 
     candidates: str = "article, main, section, div"
-    paragraphs: str = "p"
     min_chars: int = 200
+    title: tuple[str, ...] = ("h1", "title")
+    title_suffix: re.Pattern[str] = re.compile(r"\s*[-|–]\s*(?:Báo )?Hà ?nộ?i ?mới.*$", re.I)
+    date_text: str = "body :not(script):not(style)::text"
 
 
 GENERIC_BODY = GenericBody()

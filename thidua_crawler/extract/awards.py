@@ -191,7 +191,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _sentence_counts(sentence: Sentence) -> list[_Count]:
     text = sentence.text
-    if not (_AWARD_CUE.search(text) or _BREAKDOWN.match(text) and _level_marker(text)):
+    if not (_AWARD_CUE.search(text) or (_BREAKDOWN.match(text) and _level_marker(text))):
         return []
     counts: list[_Count] = []
     clauses = _clauses(text)

@@ -22,22 +22,18 @@ def parse_datetime(value: str | None) -> datetime | None:
 
     Accepts ISO 8601 (with or without offset, as in ``article:published_time``),
     RFC 822 (RSS ``pubDate``), and the visible forms listed in docs/site.md.
-    Returns None for text that holds no recognisable date; never guesses.
+    The result is on Vietnam's clock whatever offset the text gave (the same
+    instant), so feeds always show ``+07:00``. Returns None for text that holds
+    no recognisable date; never guesses.
     """
     if not value:
         return None
     value = value.strip()
-    iso = _parse_iso(value)
-    if iso is not None:
-        return iso
-    rfc = _parse_rfc822(value)
-    if rfc is not None:
-        return rfc
-    for pattern in (_TIME_THEN_DATE, _DATE_THEN_TIME):
-        match = pattern.search(value)
-        if match:
-            return _from_match(match)
-    return None
+    found = _parse_iso(value) or _parse_rfc822(value)
+    if found is None:
+        match = _TIME_THEN_DATE.search(value) or _DATE_THEN_TIME.search(value)
+        found = _from_match(match) if match else None
+    return in_vietnam(found) if found else None
 
 
 def _parse_iso(value: str) -> datetime | None:

@@ -293,7 +293,7 @@ def _event_date(text: str, published: date | None) -> date | None:
         if text[: candidate.start()].count("(") == text[: candidate.start()].count(")"):
             match = candidate
             break
-    if match is None or published is None and not match.group("y"):
+    if match is None or (published is None and not match.group("y")):
         return None
     rel = match.group("rel")
     if rel:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 _DIGIT_WORDS = {
     "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,
     "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,

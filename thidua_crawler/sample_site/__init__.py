@@ -81,7 +81,7 @@ class SampleSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 site._record(self.path)
                 if site.delay:
                     time.sleep(site.delay)
