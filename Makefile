@@ -28,6 +28,12 @@ test: setup
 	$(PY) -m ruff check thidua_crawler tests scripts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Score the extraction rules on the annotated corpora (precision, recall, F1, speed).
+eval: setup
+	$(PY) -m thidua_crawler.evaluation corpus/passages.json
+	@echo
+	$(PY) -m thidua_crawler.evaluation corpus/heldout.json
+
 lint: setup
 	$(PY) -m ruff check thidua_crawler tests scripts
 

@@ -82,12 +82,15 @@ _AUTHORITIES: tuple[tuple[re.Pattern[str], str], ...] = (
      "district"),
     (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:phường|xã|thị trấn)|Đảng ủy (?:phường|xã)"),
      "commune"),
+    (re.compile(r"Hiệu trưởng|(?:Tổng )?Giám đốc|Thủ trưởng (?:cơ quan|đơn vị)|cấp cơ sở"),
+     "grassroots"),
 )
 _AUTHORITY_NAME = (
     r"(?:Phó )?(?:Chủ tịch nước|Thủ tướng Chính phủ|Chính phủ|"
     r"Chủ tịch (?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
     r"(?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
-    r"Bộ trưởng Bộ|Ban Thường vụ|Tổng Liên đoàn|Trung ương)(?: [A-ZĐÂĂÊÔƠƯ][\w-]*)*"
+    r"Bộ trưởng Bộ|Ban Thường vụ|Tổng Liên đoàn|Trung ương|Hiệu trưởng|(?:Tổng )?Giám đốc)"
+    r"(?: [A-ZĐÂĂÊÔƠƯ][\w-]*)*"
 )
 #: Who conferred it: "của Chủ tịch UBND thành phố Hà Nội", or the subject of "tặng".
 _CONFERRED_BY = re.compile(r"(?:của|do)\s+(" + _AUTHORITY_NAME + r")")
@@ -104,11 +107,15 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[Cc]hiến sĩ thi đua|[Ll]ao động tiên tiến|[Tt]ập thể lao động (?:xuất sắc|tiên tiến)|"
                 r"[Đđ]ơn vị (?:quyết thắng|tiên tiến)"), "emulation_title"),
 )
-_PROPOSED = re.compile(r"đề nghị|đề xuất|\btrình\b|xét tặng|xét khen|hoàn thiện hồ sơ")
+#: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
+#: not read as an award.
+_PROPOSED = re.compile(r"(?:đề nghị|đề xuất|\btrình\b|xét)(?:[^,;.]{0,60}?(?:tặng|khen thưởng|khen)\b)?"
+                       r"|hoàn thiện hồ sơ")
 _AWARDED = re.compile(r"tặng|trao|được nhận|đón nhận|nhận|được khen thưởng|đã khen thưởng|"
                       r"quyết định khen thưởng|đã thực hiện|khen thưởng (?:cho|đột xuất)|vinh danh|"
                       r"biểu dương|tuyên dương|(?:UBND|Ủy ban nhân dân|Chủ tịch|[Qq]uận|[Hh]uyện|"
-                      r"[Pp]hường|[Xx]ã|[Tt]hành phố) [^,;]{0,40}?khen thưởng")
+                      r"[Pp]hường|[Xx]ã|[Tt]hành phố) [^,;]{0,40}?khen thưởng|"
+                      r"được [^;]{0,50}?khen thưởng|đạt danh hiệu|được công nhận|được phong tặng")
 #: "gần 1.500" is consistent with parts adding up to within this share of it.
 APPROXIMATE_TOLERANCE = 0.05
 _YEAR = re.compile(r"(?i:năm)\s+((?:19[4-9]|20\d)\d)\b")
@@ -202,7 +209,8 @@ def _sentence_counts(sentence: Sentence) -> list[_Count]:
         clause = next(c for c in clauses if c[0] <= match.start() <= c[1])
         clause_text = text[clause[0] : clause[1]]
         level_marker = _level_marker(text[clause[0] : match.start()])
-        if not _AWARD_CUE.search(clause_text) and level_marker is None:
+        continues_total = bool(counts) and bool(_BREAKDOWN.search(clause_text))
+        if not (_AWARD_CUE.search(clause_text) or level_marker or continues_total):
             continue
         if _NOT_RECIPIENTS_AFTER.search(text[match.end() : match.end() + 30]):
             continue
@@ -332,6 +340,8 @@ def _link_breakdowns(counts: list[_Count]) -> None:
                 part.year = part.year or total.year
                 if part.status == "unknown":
                     part.status = total.status
+                if part.level == "unknown":
+                    part.level = total.level
             total.parts_sum = sum(p.count for p in parts)
             tolerance = APPROXIMATE_TOLERANCE * total.count if total.approximate else 0
             total.consistent = abs(total.parts_sum - total.count) <= tolerance

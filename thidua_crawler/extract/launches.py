@@ -321,7 +321,7 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
     """Two mentions name one launch when they agree on its kind and nothing tells them apart:
     a shared occasion, name or wording, or the same launching body with no rival names."""
     for other in launch.mentions:
-        if other.kind != mention.kind:
+        if not _compatible_kinds(other, mention):
             continue
         mine, theirs = {fold(n) for n in mention.names}, {fold(n) for n in launch.names}
         if mine & theirs:
@@ -335,12 +335,27 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
     return False
 
 
+def _compatible_kinds(a: _Mention, b: _Mention) -> bool:
+    """Same kind; or one says only "thi đua" (kind other), as headlines do."""
+    return a.kind == b.kind or "other" in (a.kind, b.kind) or "title" in (
+        a.sentence.field, b.sentence.field)
+
+
 def _same_body(a: _Mention, b: _Mention) -> bool:
+    """Launchers that can be one: either unnamed, one inside the other ("UBND huyện Gia Lâm"
+    and "Huyện Gia Lâm"), or naming the same place ("Huyện ủy Thạch Thất", "Huyện Thạch Thất")."""
     body_a, body_b = a.launcher["body"], b.launcher["body"]
     if not body_a or not body_b:
         return True
     fa, fb = fold(body_a), fold(body_b)
-    return fa in fb or fb in fa
+    if fa in fb or fb in fa:
+        return True
+    places_a = {name for name, _, _ in _place_names(body_a)}
+    return bool(places_a) and places_a == {name for name, _, _ in _place_names(body_b)}
+
+
+def _place_names(text: str) -> list[tuple[str, int, int]]:
+    return [m for level in ("district", "commune") for m in places.mentions(text, level)]
 
 
 def _similar(a: str, b: str) -> bool:

@@ -1,0 +1,48 @@
+"""``scrapy reextract``: re-run parsing and extraction over stored pages, without a crawl.
+
+After the rules improve (a new ``EXTRACTOR_VERSION``) or ``site.py`` is mended,
+this brings stored records up to date from the raw pages kept in ``pages``.
+Crawl fields (``first_seen_at``, ``crawled_at``) and fields added by hand stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from thidua_crawler import reextraction
+from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler.extract import EXTRACTOR_VERSION
+from thidua_crawler.extract.dates import parse_day
+
+
+class Command(DatabaseCommand):
+    def syntax(self) -> str:
+        return "[--outdated | --all] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--dry-run]"
+
+    def short_desc(self) -> str:
+        return "Re-run parsing and extraction over stored pages (no re-crawl)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--outdated", action="store_true", default=True,
+                           help=f"records whose extractor_version is not {EXTRACTOR_VERSION} "
+                                "(the default)")
+        which.add_argument("--all", action="store_true", help="every stored record")
+        parser.add_argument("--since", help="published on or after this day (YYYY-MM-DD)")
+        parser.add_argument("--until", help="published on or before this day (YYYY-MM-DD)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="count what would change, write nothing")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            since = parse_day(opts.since) if opts.since else None
+            until = parse_day(opts.until) if opts.until else None
+        except ValueError as error:
+            fail(f"{error}")
+        query = reextraction.selection(outdated=not opts.all, since=since, until=until)
+        result = reextraction.reextract(self.database(), query, dry_run=opts.dry_run)
+        verb = "would change" if opts.dry_run else "changed"
+        print(f"re-extracted {result.seen} record(s) with rules {EXTRACTOR_VERSION}: "
+              f"{result.changed} {verb}, {result.unchanged} unchanged, "
+              f"{result.missing_page} without a stored page")

@@ -1,0 +1,73 @@
+"""Re-running parsing and extraction over the raw pages kept in the ``pages`` collection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.database import Database
+
+from thidua_crawler import storage
+from thidua_crawler.extract import EXTRACTOR_VERSION
+from thidua_crawler.extract.dates import VIETNAM
+from thidua_crawler.parsing import parse_article
+from thidua_crawler.processing import process, record_from_page
+from thidua_crawler.records import to_document
+
+#: What a re-extraction may rewrite: everything read from the page, never crawl bookkeeping.
+KEPT_FIELDS = frozenset({"_id", "first_seen_at", "crawled_at"})
+BATCH = 100
+
+
+@dataclass
+class Result:
+    seen: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing_page: int = 0
+
+
+def selection(outdated: bool, since: date | None, until: date | None) -> dict[str, Any]:
+    """The articles to re-extract. User values become typed query values, never operators."""
+    query: dict[str, Any] = {}
+    if outdated:
+        query["extractor_version"] = {"$ne": EXTRACTOR_VERSION}
+    bounds: dict[str, datetime] = {}
+    if since:
+        bounds["$gte"] = datetime.combine(since, time.min, tzinfo=VIETNAM)
+    if until:
+        bounds["$lte"] = datetime.combine(until, time.max, tzinfo=VIETNAM)
+    if bounds:
+        query["published_at"] = bounds
+    return query
+
+
+def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:
+    result = Result()
+    updates: list[UpdateOne] = []
+    projection = {"section": 1, "extractor_version": 1, "content_hash": 1, "award_counts": 1,
+                  "campaign_launches": 1, "districts": 1, "communes": 1, "title": 1, "body": 1}
+    for stored in db[storage.ARTICLES].find(query, projection):
+        result.seen += 1
+        page = db[storage.PAGES].find_one({"_id": stored["_id"]})
+        if page is None:
+            result.missing_page += 1
+            continue
+        parsed = parse_article(storage.page_html(page), page["url"])
+        record = process(record_from_page(parsed, stored.get("section")))
+        fresh = {k: v for k, v in to_document(record).items()
+                 if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
+        if all(stored.get(k) == fresh.get(k) for k in projection):
+            result.unchanged += 1
+        else:
+            result.changed += 1
+        updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": fresh}))
+        if len(updates) >= BATCH and not dry_run:
+            db[storage.ARTICLES].bulk_write(updates, ordered=False)
+            updates = []
+    if updates and not dry_run:
+        db[storage.ARTICLES].bulk_write(updates, ordered=False)
+    return result
+
