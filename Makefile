@@ -23,6 +23,10 @@ demo: setup
 crawl: setup
 	$(SCRAPY) crawl hanoimoi $(ARGS)
 
+## One scheduled run: incremental crawl, dated feed of what changed (feeds/hanoimoi/), log in var/log/.
+scheduled: setup
+	scripts/scheduled_crawl.sh $(ARGS)
+
 ## Lint, then every test (starts its own SecantusDB and sample site).
 test: setup
 	$(PY) -m ruff check thidua_crawler tests scripts

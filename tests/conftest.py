@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 
 from thidua_crawler import localdb, storage
 from thidua_crawler.sample_site import SITE_ROOT, SampleSite
@@ -54,7 +55,7 @@ class DatabaseServer:
             try:
                 MongoClient(self.uri, serverSelectionTimeoutMS=300).admin.command("ping")
                 return self
-            except Exception:
+            except PyMongoError:  # not up yet
                 assert self.process.poll() is None, "secantusd-py exited at start"
                 time.sleep(0.2)
         raise RuntimeError("secantusd-py did not start")

@@ -20,7 +20,7 @@ def test_crawl_stores_one_record_per_district_article(crawl_env, database: Datab
     articles = database.articles
     assert articles.count_documents({}) == DISTRICT_ARTICLES
     assert len(result.feed) == DISTRICT_ARTICLES
-    assert result.stats["mongo/inserted"] == DISTRICT_ARTICLES
+    assert result.stats["mongo/articles/inserted"] == DISTRICT_ARTICLES
     assert result.stats["item_dropped_reasons_count/not_district_news"] == 2
     # Each article page was downloaded once, though several discoverers found most of them.
     downloaded = article_requests(sample_site)
@@ -30,13 +30,13 @@ def test_crawl_stores_one_record_per_district_article(crawl_env, database: Datab
     for layout in ("longform", "detail", "old_site", "metadata"):
         assert result.stats[f"article/layout/{layout}"] >= 1
     assert result.stats["article/field_source/body/generic"] == 1
-    # Raw pages are kept for re-extraction.
-    assert database.pages.count_documents({}) == DISTRICT_ARTICLES
+    # Raw pages are kept for re-extraction: every page fetched, district news or not.
+    assert database.pages.count_documents({}) == ALL_ARTICLES
     # Indexes researchers rely on exist.
     names = set(articles.index_information())
     assert {"published_at", "districts_slug", "communes_name", "award_level",
             "launcher_person"} <= names
-    assert "All items stored; nothing spooled." in result.log
+    assert "All articles stored; nothing spooled." in result.log
 
 
 def test_recrawl_updates_in_place_and_keeps_hand_added_fields(crawl_env, database: Database
@@ -47,14 +47,15 @@ def test_recrawl_updates_in_place_and_keeps_hand_added_fields(crawl_env, databas
     before = database.articles.find_one({"_id": seed_id})
     database.articles.update_one({"_id": seed_id}, {"$set": {"coder_note": "checked by hand"}})
 
-    second = crawl(crawl_env, *ALL_DATES, *SECTIONS)
+    second = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "refresh=1")  # fetch all again
     assert second.returncode == 0, second.log
+    assert second.stats["articles/unchanged"] == DISTRICT_ARTICLES
     assert database.articles.count_documents({}) == DISTRICT_ARTICLES
     after = database.articles.find_one({"_id": seed_id})
     assert after["first_seen_at"] == before["first_seen_at"]
     assert after["coder_note"] == "checked by hand"
     assert after["crawled_at"] >= before["crawled_at"]
-    assert second.stats.get("mongo/inserted", 0) == 0
+    assert second.stats.get("mongo/articles/inserted", 0) == 0
     # The feed tells the same first sighting as the database.
     seed_line = next(r for r in second.feed if r["_id"] == seed_id)
     assert seed_line["first_seen_at"] == from_document(before)["first_seen_at"].isoformat()

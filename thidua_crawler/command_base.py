@@ -9,7 +9,7 @@ from pymongo.database import Database
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from thidua_crawler import localdb, storage
+from thidua_crawler import storage
 
 
 class DatabaseCommand(ScrapyCommand):
@@ -25,10 +25,7 @@ class DatabaseCommand(ScrapyCommand):
 
     def database(self) -> Database:
         assert self.settings is not None
-        s = self.settings
-        uri = localdb.resolve_uri(s.get("MONGO_URI"), s.get("THIDUA_DATA_DIR"),
-                                  s.getint("LOCAL_DB_PORT"))
-        return storage.connect(uri, s.getint("MONGO_TIMEOUT_MS"))[s.get("MONGO_DATABASE")]
+        return storage.open_database(self.settings)[1]
 
 
 def fail(message: str) -> None:

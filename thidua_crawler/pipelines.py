@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from pymongo.errors import PyMongoError
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from thidua_crawler import localdb, processing, storage
+from thidua_crawler import feeds, localdb, processing, storage
 from thidua_crawler.extract.dates import in_vietnam
 
 logger = logging.getLogger(__name__)
@@ -70,94 +71,133 @@ class DistrictNewsFilterPipeline:
         raise DropItem(f"not district news: {ItemAdapter(item).get('url')}", log_level="DEBUG")
 
 
-class MongoPipeline:
-    """Upserts records into ``articles`` (and raw pages into ``pages``) in batches.
+class _MongoBatchPipeline:
+    """Batched writes to one collection through a :class:`storage.Writer` (retries, spool)."""
 
-    ``$set`` for crawled fields, ``$setOnInsert`` for ``first_seen_at``: fields a
-    researcher added by hand survive a re-crawl. Writes that fail after their
-    retries are spooled, never lost; the closing log line says how many.
-    """
+    collection = ""
+    label = ""
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.stats = crawler.stats
         self.settings = settings
         self.batch_size = settings.getint("MONGO_BATCH_SIZE")
-        self.store_pages = settings.getbool("MONGO_STORE_PAGES")
         self.spool = storage.Spool(localdb.spool_path(settings.get("MONGO_SPOOL_PATH"),
                                                       settings.get("THIDUA_DATA_DIR")))
-        self.articles: list[Any] = []
-        self.pages: list[Any] = []
+        self.pending: list[Any] = []
         self.writer: storage.Writer | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
+    def from_crawler(cls, crawler: Crawler) -> _MongoBatchPipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider) -> None:
         s = self.settings
-        uri = localdb.resolve_uri(s.get("MONGO_URI"), s.get("THIDUA_DATA_DIR"),
-                                  s.getint("LOCAL_DB_PORT"))
-        self.client = storage.connect(uri, s.getint("MONGO_TIMEOUT_MS"))
-        self.db = self.client[s.get("MONGO_DATABASE")]
-        self.collection = self.db[storage.ARTICLES]
+        self.client, self.db, uri = storage.open_database(s)
         self.writer = storage.Writer(self.db, self.spool, s.getint("MONGO_WRITE_RETRIES"),
                                      s.getfloat("MONGO_RETRY_DELAY"))
-        logger.info("Storing to %s, database %r", _redact(uri), s.get("MONGO_DATABASE"))
         try:
-            storage.ensure_indexes(self.db)
-        except Exception as error:
+            self.prepare(self.db)
+        except PyMongoError as error:  # a down server must not stop the crawl
             self.writer.down = True
-            logger.error("MongoDB is not reachable at start (%s); items will be spooled "
-                         "to %s if it stays down.", error, self.spool.path)
+            logger.error("MongoDB is not reachable at start (%s); %s will be spooled "
+                         "to %s if it stays down.", error, self.label, self.spool.path)
+        else:
+            logger.info("Storing %s to %s, database %r", self.label, _redact(uri),
+                        s.get("MONGO_DATABASE"))
+
+    def prepare(self, db: Any) -> None:
+        """Called once the database is open (create indexes, check it answers)."""
+        db.command("ping")
+
+    def queue(self, operation: Any) -> None:
+        self.pending.append(operation)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        assert self.writer is not None
+        batch, self.pending = self.pending, []
+        result = self.writer.write(self.collection, batch)
+        for key in storage.RESULT_KEYS:
+            value = getattr(result, key)
+            if value:
+                self.stats.inc_value(f"mongo/{self.collection}/{key}", value)
+
+    def close_spider(self, spider: Spider) -> None:
+        self.flush()
+        spooled = self.stats.get_value(f"mongo/{self.collection}/spooled", 0)
+        if spooled:
+            logger.error("%d %s write(s) could not be stored and were spooled to %s; "
+                         "run `scrapy replay_spool` when the database is back.",
+                         spooled, self.collection, self.spool.path)
+        else:
+            logger.info("All %s stored; nothing spooled.", self.label)
+        self.client.close()
+
+
+class PageArchivePipeline(_MongoBatchPipeline):
+    """Keeps every fetched page (gzipped HTML) in ``pages``, before any filter: for
+    re-extraction, and so that incremental runs know what they have seen."""
+
+    collection = storage.PAGES
+    label = "pages"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageArchivePipeline:
+        if not crawler.settings.getbool("MONGO_STORE_PAGES"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Spider) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter.get("raw_html") and adapter.get("_id"):
+            self.queue(storage.page_update(adapter.asdict()))
+        return item
+
+
+class MongoPipeline(_MongoBatchPipeline):
+    """Upserts records into ``articles`` in batches.
+
+    ``$set`` for crawled fields, ``$setOnInsert`` for ``first_seen_at``: fields a
+    researcher added by hand survive a re-crawl. Each item is marked new, changed or
+    unchanged against the stored content hash; a change keeps the old hash in
+    ``history``. Writes that fail after their retries are spooled, never lost.
+    """
+
+    collection = storage.ARTICLES
+    label = "articles"
+
+    def prepare(self, db: Any) -> None:
+        storage.ensure_indexes(db)
 
     def process_item(self, item: Any, spider: Spider) -> Any:
         adapter = ItemAdapter(item)
         now = datetime.now(timezone.utc).replace(microsecond=0)
         known = self._known(adapter["_id"])
         adapter["first_seen_at"] = in_vietnam(known["first_seen_at"] if known else now)
-        record = {k: v for k, v in adapter.items() if k != "raw_html"}
-        self.articles.append(storage.article_update(record, now))
-        html = adapter.get("raw_html")
-        if self.store_pages and html:
-            self.pages.append(storage.page_update(adapter["_id"], adapter["url"], html,
-                                                  adapter["crawled_at"]))
-        if len(self.articles) >= self.batch_size:
-            self._flush()
-        return item
-
-    def close_spider(self, spider: Spider) -> None:
-        self._flush()
-        spooled = self.stats.get_value("mongo/spooled", 0)
-        if spooled:
-            logger.error("%d write(s) could not be stored and were spooled to %s; "
-                         "run `scrapy replay_spool` when the database is back.",
-                         spooled, self.spool.path)
+        if self.writer is not None and self.writer.down:
+            change = feeds.UNKNOWN
+        elif known is None:
+            change = feeds.NEW
         else:
-            logger.info("All items stored; nothing spooled.")
-        self.client.close()
+            same = known.get("content_hash") == adapter["content_hash"]
+            change = feeds.UNCHANGED if same else feeds.CHANGED
+        adapter["change"] = change
+        self.stats.inc_value(f"articles/{change}")
+        record = {k: v for k, v in adapter.items() if k not in ("raw_html", "change")}
+        replaced = known if change == feeds.CHANGED else None
+        self.queue(storage.article_update(record, now, replaced))
+        return item
 
     def _known(self, record_id: str) -> dict[str, Any] | None:
         if self.writer is None or self.writer.down:
             return None
         try:
-            return storage.stored_state(self.collection, record_id)
-        except Exception as error:
+            return storage.stored_state(self.db[self.collection], record_id)
+        except PyMongoError as error:  # the write path decides what is lost
             logger.warning("Could not read %s from MongoDB: %s", record_id, error)
             return None
-
-    def _flush(self) -> None:
-        assert self.writer is not None
-        articles, self.articles = self.articles, []
-        pages, self.pages = self.pages, []
-        result = self.writer.write(storage.ARTICLES, articles)
-        pages_result = self.writer.write(storage.PAGES, pages)
-        for key in storage.RESULT_KEYS:
-            value = getattr(result, key)
-            if value:
-                self.stats.inc_value(f"mongo/{key}", value)
-        if pages_result.spooled:
-            self.stats.inc_value("mongo/pages_spooled", pages_result.spooled)
 
 
 def _redact(uri: str) -> str:

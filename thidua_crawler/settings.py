@@ -39,6 +39,7 @@ DOWNLOAD_TIMEOUT = 60
 
 # --- Pipelines ---------------------------------------------------------------
 ITEM_PIPELINES = {
+    "thidua_crawler.pipelines.PageArchivePipeline": 50,
     "thidua_crawler.pipelines.NormalizeTextPipeline": 100,
     "thidua_crawler.pipelines.PlaceTaggingPipeline": 200,
     "thidua_crawler.pipelines.DistrictNewsFilterPipeline": 300,
@@ -65,7 +66,12 @@ MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH") or None
 LOCAL_DB_PORT = int(os.environ.get("LOCAL_DB_PORT", "27027"))
 
 # --- Monitoring ------------------------------------------------------------------
-EXTENSIONS = {"thidua_crawler.extensions.StatsFile": 500}
+EXTENSIONS = {
+    "thidua_crawler.extensions.StatsFile": 500,
+    "thidua_crawler.runs.CrawlRunRecorder": 510,
+}
+#: Record every crawl in the ``crawl_runs`` collection (incremental crawls need it).
+CRAWL_RUNS_ENABLED = True
 #: Write the final stats of each crawl as JSON here (unset: not written).
 STATS_FILE = None
 

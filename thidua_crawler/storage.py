@@ -41,10 +41,11 @@ ARTICLE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("launch_date", [("campaign_launches.date", ASCENDING)]),
     ("extractor_version", [("extractor_version", ASCENDING)]),
     ("crawled_at", [("crawled_at", DESCENDING)]),
+    ("first_seen_at", [("first_seen_at", DESCENDING)]),
 )
 TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
-#: Fields a re-crawl never overwrites.
-INSERT_ONLY_FIELDS = ("first_seen_at",)
+#: How many earlier versions (content hash and dates) a record remembers.
+HISTORY_LENGTH = 10
 #: What ``WriteResult`` knows of a batch.
 RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled")
 
@@ -53,6 +54,17 @@ def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
     """A client that gives up quickly on a server that is down (so writes can be spooled)."""
     return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
                        connectTimeoutMS=timeout_ms, appname="thidua_crawler")
+
+
+def open_database(settings: Any) -> tuple[MongoClient, Database, str]:
+    """The client, database and URI that Scrapy settings name (``MONGO_URI``, else the
+    local server, started if need be)."""
+    from thidua_crawler import localdb
+
+    uri = localdb.resolve_uri(settings.get("MONGO_URI"), settings.get("THIDUA_DATA_DIR"),
+                              settings.getint("LOCAL_DB_PORT"))
+    client = connect(uri, settings.getint("MONGO_TIMEOUT_MS"))
+    return client, client[settings.get("MONGO_DATABASE")], uri
 
 
 def ensure_indexes(db: Database) -> bool:
@@ -73,21 +85,32 @@ def ensure_indexes(db: Database) -> bool:
     return True
 
 
-def article_update(record: dict[str, Any], now: datetime) -> UpdateOne:
-    """Upsert one record: crawled fields with ``$set``, ``first_seen_at`` only on insert."""
+def article_update(record: dict[str, Any], now: datetime,
+                   replaced: dict[str, Any] | None = None) -> UpdateOne:
+    """Upsert one record: crawled fields with ``$set``, ``first_seen_at`` only on insert.
+
+    ``replaced`` is the stored state of an article whose content changed: its hash and
+    fetch time join the record's ``history`` (the last ``HISTORY_LENGTH`` changes).
+    """
     document = to_document(record)
     document.pop("first_seen_at", None)
-    return UpdateOne({"_id": document["_id"]},
-                     {"$set": document, "$setOnInsert": {"first_seen_at": now}}, upsert=True)
+    update: dict[str, Any] = {"$set": document, "$setOnInsert": {"first_seen_at": now}}
+    if replaced is not None:
+        entry = {"content_hash": replaced.get("content_hash"),
+                 "crawled_at": replaced.get("crawled_at"), "replaced_at": now}
+        update["$push"] = {"history": {"$each": [entry], "$slice": -HISTORY_LENGTH}}
+    return UpdateOne({"_id": document["_id"]}, update, upsert=True)
 
 
-def page_update(record_id: str, url: str, html: bytes, fetched_at: datetime,
-                status: int = 200) -> UpdateOne:
-    """Keep the raw page (gzipped) so rules can be re-run without a re-crawl."""
-    return UpdateOne({"_id": record_id}, {"$set": {
-        "url": url, "fetched_at": fetched_at, "status": status,
-        "html_gz": Binary(gzip.compress(html)), "size": len(html),
-    }}, upsert=True)
+def page_update(item: dict[str, Any]) -> UpdateOne:
+    """Keep a fetched page (gzipped) with the dates incremental crawls compare."""
+    html: bytes = item["raw_html"]
+    return UpdateOne({"_id": item["_id"]}, {"$set": to_document({
+        "url": item["url"], "article_id": item.get("article_id"),
+        "fetched_at": item["crawled_at"], "html_gz": Binary(gzip.compress(html)),
+        "size": len(html), "published_at": item.get("published_at"),
+        "modified_at": item.get("modified_at"), "lastmod": item.get("lastmod"),
+    })}, upsert=True)
 
 
 def page_html(page: dict[str, Any]) -> bytes:
@@ -220,5 +243,5 @@ def replay(db: Database, spool: Spool) -> tuple[int, int]:
 def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | None:
     """What storage knows of an article already: its first sighting and content hash."""
     return collection.find_one({"_id": record_id},
-                               {"first_seen_at": 1, "content_hash": 1, "published_at": 1})
+                               {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
 

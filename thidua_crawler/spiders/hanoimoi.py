@@ -7,7 +7,9 @@ Arguments (``-a name=value``):
   discovery before any article is downloaded (default: the last 7 days);
 - ``url`` (comma-separated) / ``urls_file`` (one URL a line): these articles only;
 - ``all=1``: keep every article, not only district news;
-- ``sections``: comma-separated section slugs for RSS and section discovery.
+- ``sections``: comma-separated section slugs for RSS and section discovery;
+- ``refresh=1``: download every article in range again, stored or not (by default a
+  crawl is incremental: see :mod:`thidua_crawler.incremental`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from twisted.python.failure import Failure
 
 from thidua_crawler import site
 from thidua_crawler.extract.dates import VIETNAM, parse_datetime, parse_day
+from thidua_crawler.incremental import Knowledge
 from thidua_crawler.items import ArticleItem
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.processing import record_from_page
@@ -46,6 +49,7 @@ class HanoimoiSpider(scrapy.Spider):
                  until: str | None = None, url: str | None = None, urls_file: str | None = None,
                  sections: str | None = None, **kwargs: Any):
         self.keep_all = _flag(kwargs.pop("all", "0"))
+        self.refresh = _flag(kwargs.pop("refresh", "0"))
         super().__init__(**kwargs)
         self.discover = [d.strip() for d in discover.split(",") if d.strip()]
         unknown = set(self.discover) - set(DISCOVERERS)
@@ -72,6 +76,8 @@ class HanoimoiSpider(scrapy.Spider):
         spider.base_url = crawler.settings.get("HANOIMOI_BASE_URL").rstrip("/")
         spider.allowed_domains = [urlparse(spider.base_url).hostname or ""]
         spider.max_api_pages = crawler.settings.getint("HANOIMOI_MAX_API_PAGES")
+        spider.known = Knowledge() if spider.refresh or spider.urls else Knowledge.load(
+            crawler.settings, spider.name, spider.keep_all)
         return spider
 
     # --- discovery ---------------------------------------------------------
@@ -108,6 +114,9 @@ class HanoimoiSpider(scrapy.Spider):
                 loc = entry["loc"]
                 covered = site.sitemap_date(loc)
                 child = site.on_base(response.urljoin(loc), self.base_url)
+                if self.known.older_than_last_run(parse_datetime(entry.get("lastmod"))):
+                    self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
+                    continue
                 if covered is not None and self.since <= covered <= self.until:
                     yield scrapy.Request(child, self.parse_sitemap,
                                          cb_kwargs={"day": covered.isoformat()})
@@ -135,6 +144,9 @@ class HanoimoiSpider(scrapy.Spider):
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
         for url in articles:
+            if self.known.is_current(site.article_id(url), None):
+                self.crawler.stats.inc_value("discovery/known")
+                continue
             # The section page shows no dates: check the range once the article is parsed.
             request = self._article_request(url, section=section, check_range=True)
             if request:
@@ -169,6 +181,9 @@ class HanoimoiSpider(scrapy.Spider):
             moment = parse_datetime(listed)
             if moment and moment.astimezone(VIETNAM).date() < self.since:
                 reached_older = True
+            if self.known.is_current(site.article_id(url), moment) and (
+                    self.known.older_than_last_run(moment)):
+                reached_older = True  # what lies further back was seen by an earlier run
             request = self._listed(url, listed, section)
             if request:
                 yield request
@@ -207,7 +222,9 @@ class HanoimoiSpider(scrapy.Spider):
             stats.inc_value("article/parser_warnings")
             self.logger.warning("%s: %s", response.url, warning)
         record = record_from_page(page, section)
-        yield ArticleItem(**record, crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
+        lastmod = parse_datetime(listed_at) or page.modified_at or page.published_at
+        yield ArticleItem(**record, lastmod=lastmod,
+                          crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
 
     def article_failed(self, failure: Failure) -> None:
@@ -230,6 +247,9 @@ class HanoimoiSpider(scrapy.Spider):
         moment = parse_datetime(listed_at)
         if moment is not None and not self._in_range(moment):
             self.crawler.stats.inc_value("discovery/out_of_range")
+            return None
+        if self.known.is_current(site.article_id(url), moment):
+            self.crawler.stats.inc_value("discovery/known")
             return None
         return self._article_request(url, section=section, listed_at=listed_at,
                                      check_range=moment is None)

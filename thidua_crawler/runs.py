@@ -1,0 +1,114 @@
+"""A record of every crawl in the ``crawl_runs`` collection.
+
+Written when the spider opens (``status: running``) and completed when it
+closes, with the finish reason and the final stats. A run that died leaves
+its record at ``running`` with no ``finished_at``. The last *successful* run
+(finished normally, nothing spooled) is what incremental crawling measures
+against.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from pymongo import DESCENDING
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from thidua_crawler import storage
+
+logger = logging.getLogger(__name__)
+
+RUNS = "crawl_runs"
+#: Settings worth keeping with a run, to tell later what it did.
+RECORDED_SETTINGS = ("HANOIMOI_BASE_URL", "MONGO_DATABASE", "JOBDIR", "DOWNLOAD_DELAY",
+                     "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN", "ROBOTSTXT_OBEY",
+                     "USER_AGENT", "LOG_FILE")
+SPIDER_ARGUMENTS = ("discover", "since", "until", "urls", "sections", "keep_all", "refresh")
+
+
+def last_successful(db: Database, spider: str) -> dict[str, Any] | None:
+    """The newest run of a spider that finished normally with nothing spooled."""
+    return db[RUNS].find_one({"spider": spider, "succeeded": True},
+                             sort=[("started_at", DESCENDING)])
+
+
+def _mongo_keys(stats: dict[str, Any]) -> dict[str, Any]:
+    """Stats keys may hold dots (exception class names); MongoDB field names may not."""
+    return {key.replace(".", "_"): value for key, value in stats.items()}
+
+
+class CrawlRunRecorder:
+    """Scrapy extension: one ``crawl_runs`` document per run (setting ``CRAWL_RUNS_ENABLED``)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        self.db: Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        if not crawler.settings.getbool("CRAWL_RUNS_ENABLED"):
+            raise NotConfigured
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Spider) -> None:
+        settings = self.crawler.settings
+        document = {
+            "_id": self.run_id,
+            "spider": spider.name,
+            "status": "running",
+            "started_at": datetime.now(timezone.utc),
+            "arguments": {name: _plain(getattr(spider, name)) for name in SPIDER_ARGUMENTS
+                          if hasattr(spider, name)},
+            "settings": {name: _plain(settings.get(name)) for name in RECORDED_SETTINGS},
+            "feeds": list(settings.getdict("FEEDS")),
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+        }
+        try:
+            self.client, self.db, _ = storage.open_database(settings)
+            self.db[RUNS].insert_one(document)
+        except PyMongoError as error:
+            self.db = None
+            logger.error("Could not record this run in %s: %s", RUNS, error)
+        spider.run_id = self.run_id
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = dict(self.crawler.stats.get_stats())
+        succeeded = reason == "finished" and not any(
+            stats.get(f"mongo/{c}/spooled") for c in (storage.ARTICLES, storage.PAGES))
+        if self.db is None:
+            return
+        try:
+            self.db[RUNS].update_one({"_id": self.run_id}, {"$set": {
+                "status": "succeeded" if succeeded else reason,
+                "succeeded": succeeded,
+                "finish_reason": reason,
+                "finished_at": datetime.now(timezone.utc),
+                "stats": _mongo_keys({k: _plain(v) for k, v in stats.items()}),
+            }})
+        except PyMongoError as error:
+            logger.error("Could not complete the record of run %s: %s", self.run_id, error)
+        finally:
+            self.client.close()
+
+
+def _plain(value: Any) -> Any:
+    """A value MongoDB can store (dates and numbers as they are, the rest as text)."""
+    if value is None or isinstance(value, (bool, int, float, str, datetime)):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return str(value)
