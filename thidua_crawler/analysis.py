@@ -21,6 +21,17 @@ from thidua_crawler.records import from_document
 from thidua_crawler.storage import ARTICLES
 
 ARTICLE_PROJECTION = {"body": 0, "images": 0}
+#: Columns of the flat tables (each row also names its article, date, places and URL).
+ARTICLE_KEY_COLUMNS = ["record_id", "article_id", "published_at", "published_year", "districts",
+                       "communes", "places", "url"]
+AWARD_COLUMNS = [*ARTICLE_KEY_COLUMNS, "index", "count", "collectives", "individuals",
+                 "approximate", "level", "forms", "status", "conferred_by", "year", "year_stated",
+                 "part_of", "leaf", "consistent", "evidence"]
+LAUNCH_COLUMNS = [*ARTICLE_KEY_COLUMNS, "index", "kind", "title", "names", "launcher_person",
+                  "launcher_position", "launcher_body", "date", "year", "occasion",
+                  "period_start", "period_end", "evidence"]
+ARTICLE_COLUMNS = [*ARTICLE_KEY_COLUMNS, "section", "title", "author", "launches", "award_counts",
+                   "recipients", "extractor_version"]
 
 
 def places_of(article: Mapping[str, Any]) -> list[str]:
@@ -48,6 +59,20 @@ def _article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
         "places": ";".join(places_of(article)),
         "url": article.get("url"),
     }
+
+
+def article_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per article: its keys, headline facts and how many facts it holds."""
+    rows = []
+    for article in docs:
+        leaves = [r for r in award_rows([article]) if r["leaf"]]
+        rows.append({**_article_columns(article), "section": article.get("section"),
+                     "title": article.get("title"), "author": article.get("author"),
+                     "launches": len(article.get("campaign_launches") or []),
+                     "award_counts": len(article.get("award_counts") or []),
+                     "recipients": sum(r["count"] for r in leaves),
+                     "extractor_version": article.get("extractor_version")})
+    return rows
 
 
 def award_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -166,3 +191,33 @@ def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None
 def _cell(value: Any, width: int) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def launches_by_year_kind(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Launches per year (of the launch, else of publication) and kind."""
+    table: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        table[(row["year"], row["kind"])] += 1
+    return [{"year": year, "kind": kind, "launches": n}
+            for (year, kind), n in sorted(table.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))]
+
+
+def coverage(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Articles per month, and how many carry each kind of fact: the sampling frame."""
+    table: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"articles": 0, "with_launch": 0, "with_award": 0, "with_either": 0})
+    for article in docs:
+        published = article.get("published_at")
+        month = f"{published:%Y-%m}" if published else "(no date)"
+        cell = table[month]
+        launches, awards = bool(article.get("campaign_launches")), bool(article.get("award_counts"))
+        cell["articles"] += 1
+        cell["with_launch"] += launches
+        cell["with_award"] += awards
+        cell["with_either"] += launches or awards
+    rows = []
+    for month in sorted(table):
+        cell = table[month]
+        share = cell["with_either"] / cell["articles"] if cell["articles"] else 0.0
+        rows.append({"month": month, **cell, "share_with_facts": round(share, 3)})
+    return rows

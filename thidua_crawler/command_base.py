@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from pymongo.database import Database
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from thidua_crawler import storage
+from thidua_crawler import analysis, storage
+from thidua_crawler.filters import FilterError, Filters
+
+ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
 class DatabaseCommand(ScrapyCommand):
@@ -26,6 +30,16 @@ class DatabaseCommand(ScrapyCommand):
     def database(self) -> Database:
         assert self.settings is not None
         return storage.open_database(self.settings)[1]
+
+    def filtered(self, opts: argparse.Namespace, projection: Any = ANALYSIS_PROJECTION
+                 ) -> list[dict[str, Any]]:
+        """The stored articles the command-line filters select, in their feed form."""
+        try:
+            filters = Filters.from_options(opts)
+        except FilterError as error:
+            fail(str(error))
+        db = self.database()
+        return list(analysis.articles(db, filters.query(db), projection))
 
 
 def fail(message: str) -> None:

@@ -28,7 +28,7 @@ class _StepPipeline:
 
     step: Any = None
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         record = type(self).step(adapter.asdict())
         for key, value in record.items():
@@ -57,15 +57,17 @@ class FactExtractionPipeline(_StepPipeline):
 class DistrictNewsFilterPipeline:
     """Drops articles about no district, ward or commune, unless the spider runs with all=1."""
 
-    def __init__(self, stats: StatsCollector):
-        self.stats = stats
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistrictNewsFilterPipeline:
-        return cls(crawler.stats)
+        return cls(crawler)
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
-        if getattr(spider, "keep_all", False) or processing.is_district_news(ItemAdapter(item)):
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        keep_all = getattr(self.crawler.spider, "keep_all", False)
+        if keep_all or processing.is_district_news(ItemAdapter(item)):
             return item
         self.stats.inc_value("item_dropped_reasons_count/not_district_news")
         raise DropItem(f"not district news: {ItemAdapter(item).get('url')}", log_level="DEBUG")
@@ -91,7 +93,7 @@ class _MongoBatchPipeline:
     def from_crawler(cls, crawler: Crawler) -> _MongoBatchPipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self, spider: Spider | None = None) -> None:
         s = self.settings
         self.client, self.db, uri = storage.open_database(s)
         self.writer = storage.Writer(self.db, self.spool, s.getint("MONGO_WRITE_RETRIES"),
@@ -124,7 +126,7 @@ class _MongoBatchPipeline:
             if value:
                 self.stats.inc_value(f"mongo/{self.collection}/{key}", value)
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self, spider: Spider | None = None) -> None:
         self.flush()
         spooled = self.stats.get_value(f"mongo/{self.collection}/spooled", 0)
         if spooled:
@@ -149,7 +151,7 @@ class PageArchivePipeline(_MongoBatchPipeline):
             raise NotConfigured
         return cls(crawler)
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("raw_html") and adapter.get("_id"):
             self.queue(storage.page_update(adapter.asdict()))
@@ -169,9 +171,10 @@ class MongoPipeline(_MongoBatchPipeline):
     label = "articles"
 
     def prepare(self, db: Any) -> None:
+        storage.ensure_validator(db)
         storage.ensure_indexes(db)
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         now = datetime.now(timezone.utc).replace(microsecond=0)
         known = self._known(adapter["_id"])

@@ -85,6 +85,25 @@ def ensure_indexes(db: Database) -> bool:
     return True
 
 
+def ensure_validator(db: Database) -> bool:
+    """Install the record's ``$jsonSchema`` validator on ``articles``; False where the server
+    has no validators (the crawl goes on without)."""
+    from thidua_crawler.schema import ARTICLE_VALIDATOR
+
+    options = {"validator": ARTICLE_VALIDATOR, "validationLevel": "moderate",
+               "validationAction": "error"}
+    try:
+        if ARTICLES in db.list_collection_names():
+            db.command("collMod", ARTICLES, **options)
+        else:
+            db.create_collection(ARTICLES, **options)
+    except OperationFailure as error:
+        logger.info("No schema validator on this server (%s); records are not checked there.",
+                    error.code)
+        return False
+    return True
+
+
 def article_update(record: dict[str, Any], now: datetime,
                    replaced: dict[str, Any] | None = None) -> UpdateOne:
     """Upsert one record: crawled fields with ``$set``, ``first_seen_at`` only on insert.

@@ -1,0 +1,42 @@
+"""``scrapy query``: find articles, or their launches and award counts, by simple filters."""
+
+from __future__ import annotations
+
+import argparse
+
+from thidua_crawler import analysis
+from thidua_crawler.command_base import DatabaseCommand
+from thidua_crawler.filters import Filters
+from thidua_crawler.output import FORMATS, write_rows
+
+SHOW = {
+    "articles": (analysis.article_rows, ["published_at", "places", "launches", "award_counts",
+                                         "recipients", "title", "record_id"]),
+    "launches": (analysis.launch_rows, ["date", "places", "kind", "launcher_person",
+                                        "launcher_position", "launcher_body", "names", "title"]),
+    "awards": (analysis.award_rows, ["published_at", "places", "year", "level", "collectives",
+                                     "individuals", "count", "forms", "status", "part_of"]),
+}
+
+
+class Command(DatabaseCommand):
+    def syntax(self) -> str:
+        return "[filters] [--show articles|launches|awards] [--format table|csv|jsonl]"
+
+    def short_desc(self) -> str:
+        return "Find articles (or their launches, award counts) by date, place, level, text..."
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        Filters.add_arguments(parser)
+        parser.add_argument("--show", choices=sorted(SHOW), default="articles",
+                            help="what to list for the matching articles (default: articles)")
+        parser.add_argument("--format", choices=FORMATS, default="table")
+        parser.add_argument("--limit", type=int, default=0, help="at most this many rows")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        make_rows, table_columns = SHOW[opts.show]
+        rows = make_rows(self.filtered(opts))
+        if opts.limit:
+            rows = rows[: opts.limit]
+        write_rows(rows, opts.format, columns=table_columns if opts.format == "table" else None)

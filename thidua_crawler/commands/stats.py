@@ -1,0 +1,66 @@
+"""``scrapy stats awards|launches|coverage``: the tables a study starts from."""
+
+from __future__ import annotations
+
+import argparse
+
+from thidua_crawler import analysis
+from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler.filters import Filters
+from thidua_crawler.output import FORMATS, write_rows
+
+TABLES = ("awards", "launches", "coverage")
+
+
+class Command(DatabaseCommand):
+    def syntax(self) -> str:
+        return "awards|launches|coverage [filters] [--year Y] [--by-level] [--format ...]"
+
+    def short_desc(self) -> str:
+        return "Award recipients by place and year, launches by year and kind, coverage"
+
+    def long_desc(self) -> str:
+        return ("awards: collectives, individuals and combined counts per place and year "
+                "(each total counted once: its parts carry the numbers). "
+                "launches: campaign launches per year and kind. "
+                "coverage: articles per month and the share with facts.")
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("table", choices=TABLES)
+        Filters.add_arguments(parser)
+        parser.add_argument("--year", type=int, help="only this year (of the award or launch)")
+        parser.add_argument("--by-level", action="store_true", help="awards: one row per level")
+        parser.add_argument("--format", choices=FORMATS, default="table")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.year is not None and not 1945 <= opts.year <= 2100:
+            fail(f"--year {opts.year}: give a year such as 2022")
+        docs = self.filtered(opts)
+        place = self._place_label(opts)
+        if opts.table == "awards":
+            rows = analysis.awards_by_place_year(analysis.award_rows(docs), opts.by_level)
+            rows = [r for r in rows if place is None or r["place"] == place]
+        elif opts.table == "launches":
+            rows = analysis.launches_by_year_kind(analysis.launch_rows(docs))
+        else:
+            rows = analysis.coverage(docs)
+        if opts.year is not None and opts.table != "coverage":
+            rows = [r for r in rows if r["year"] == opts.year]
+        write_rows(rows, opts.format)
+
+    @staticmethod
+    def _place_label(opts: argparse.Namespace) -> str | None:
+        """With a place filter, the table shows that place only (not its co-mentioned ones)."""
+        from thidua_crawler.extract.places import communes, districts
+        from thidua_crawler.filters import commune_name, district_slug
+
+        if opts.district:
+            slug = district_slug(opts.district)
+            unit = next(d for d in districts() if d.slug == slug)
+            return f"{unit.kind} {unit.name}"
+        if opts.commune:
+            name = commune_name(opts.commune)
+            unit = next(c for c in communes() if c.name == name)
+            return f"{unit.kind} {unit.name}"
+        return None

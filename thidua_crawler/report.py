@@ -1,0 +1,164 @@
+"""A self-contained HTML report: awards per place and year, launches over time, coverage.
+
+One file with inline SVG charts and no scripts or external resources, so it
+opens offline and can be mailed around.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from html import escape
+from typing import Any
+
+from thidua_crawler import analysis
+from thidua_crawler.extract import EXTRACTOR_VERSION
+
+KIND_COLOURS = {"peak": "#c0392b", "special": "#8e44ad", "thematic": "#2980b9",
+                "movement": "#27ae60", "other": "#7f8c8d"}
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:72rem;padding:0 1rem;color:#222}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.5rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
+th:first-child,td:first-child,td.text,th.text{text-align:left}
+.note{color:#555;font-size:.85rem}.legend span{display:inline-block;margin-right:1rem}
+.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+"""
+
+
+def render(docs: Sequence[Mapping[str, Any]], title: str = "Emulation and commendation in "
+           "Hanoi's local news") -> str:
+    award_rows = analysis.award_rows(docs)
+    launch_rows = analysis.launch_rows(docs)
+    dates = [d["published_at"] for d in docs if d.get("published_at")]
+    span = f"{min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}" if dates else "no dates"
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="note">{len(docs)} articles from Báo Hànộimới, published {span}; '
+        f"{len(launch_rows)} campaign launches and {len(award_rows)} award counts "
+        f"(extraction rules {escape(EXTRACTOR_VERSION)}). Generated "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.</p>",
+        _awards_section(award_rows),
+        _launches_section(launch_rows),
+        _coverage_section(analysis.coverage(docs)),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _awards_section(rows: list[dict[str, Any]]) -> str:
+    table = analysis.awards_by_place_year(rows)
+    places = sorted({r["place"] for r in table})
+    years = sorted({r["year"] for r in table if r["year"] is not None})
+    cell = {(r["place"], r["year"]): r for r in table}
+    top = max((r["total"] for r in table), default=0) or 1
+    head = "".join(f"<th>{y}</th>" for y in years)
+    body = []
+    for place in places:
+        cells = []
+        for year in years:
+            r = cell.get((place, year))
+            if r is None:
+                cells.append("<td></td>")
+                continue
+            shade = 0.08 + 0.6 * r["total"] / top
+            tip = (f"{r['collectives']} collectives, {r['individuals']} individuals, "
+                   f"{r['combined']} combined")
+            cells.append(f'<td style="background:rgba(41,128,185,{shade:.2f})" '
+                         f'title="{escape(tip)}">{r["total"]:,}</td>')
+        body.append(f"<tr><td>{escape(place)}</td>{''.join(cells)}</tr>")
+    totals: dict[str, int] = defaultdict(int)
+    for r in table:
+        totals[r["place"]] += r["total"]
+    return (
+        "<h2>Award recipients per place and year</h2>"
+        '<p class="note">Collectives and individuals commended, each total counted once '
+        "(where a total is broken down by level, its parts are counted); the year is the "
+        "one the awards are for, else the year of publication. Hover a cell for the split.</p>"
+        + (f"<table><tr><th>place</th>{head}</tr>{''.join(body)}</table>" if table
+           else "<p>No award counts.</p>")
+        + _bars(sorted(totals.items(), key=lambda kv: -kv[1]), "recipients, all years")
+    )
+
+
+def _launches_section(rows: list[dict[str, Any]]) -> str:
+    per_year: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        per_year[r["year"]][r["kind"]] += 1
+    listing = "".join(
+        f"<tr><td>{escape(r['date'] or '')}</td><td class='text'>{escape(r['places'])}</td>"
+        f"<td class='text'>{escape(r['kind'])}</td>"
+        f"<td class='text'>{escape(r['launcher_person'] or '')}</td>"
+        f"<td class='text'>{escape(r['launcher_position'] or r['launcher_body'] or '')}</td>"
+        f"<td class='text'>{escape(r['names'])}</td></tr>" for r in rows)
+    legend = "".join(f'<span><i class="swatch" style="background:{c}"></i>{k}</span>'
+                     for k, c in KIND_COLOURS.items())
+    return (
+        "<h2>Campaign launches over time</h2>"
+        + _stacked_years(per_year) + f'<p class="legend">{legend}</p>'
+        + ("<table><tr><th>date</th><th class='text'>place</th><th class='text'>kind</th>"
+           "<th class='text'>person</th><th class='text'>position or body</th>"
+           f"<th class='text'>names</th></tr>{listing}</table>" if rows
+           else "<p>No launches.</p>")
+    )
+
+
+def _coverage_section(rows: list[dict[str, Any]]) -> str:
+    body = "".join(
+        f"<tr><td>{escape(r['month'])}</td><td>{r['articles']}</td><td>{r['with_launch']}</td>"
+        f"<td>{r['with_award']}</td><td>{r['share_with_facts']:.0%}</td></tr>" for r in rows)
+    return ("<h2>Coverage</h2><p class='note'>Articles per month and how many carry facts: "
+            "the sampling frame.</p><table><tr><th>month</th><th>articles</th>"
+            f"<th>with a launch</th><th>with awards</th><th>with facts</th></tr>{body}</table>")
+
+
+def _bars(items: list[tuple[str, int]], unit: str) -> str:
+    """Horizontal bars as inline SVG."""
+    if not items:
+        return ""
+    top = max(v for _, v in items) or 1
+    row, label_w, bar_w = 22, 190, 420
+    svg = [f'<svg role="img" aria-label="{escape(unit)}" width="{label_w + bar_w + 90}" '
+           f'height="{row * len(items) + 10}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(items):
+        y, width = 5 + i * row, max(1, round(bar_w * value / top))
+        svg.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
+                   f"{escape(label)}</text>"
+                   f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row - 6}" '
+                   f'fill="#2980b9"><title>{escape(label)}: {value:,} {escape(unit)}</title>'
+                   f'</rect><text x="{label_w + width + 5}" y="{y + 15}" font-size="12">'
+                   f"{value:,}</text>")
+    svg.append("</svg>")
+    return "".join(svg)
+
+
+def _stacked_years(per_year: Mapping[Any, Mapping[str, int]]) -> str:
+    """Launches per year, stacked by kind, as inline SVG columns."""
+    years = sorted(per_year, key=str)
+    if not years:
+        return ""
+    top = max(sum(k.values()) for k in per_year.values()) or 1
+    col, height = 48, 160  # the tallest column leaves room for its count above it
+    svg = [f'<svg role="img" aria-label="launches per year" width="{col * len(years) + 40}" '
+           f'height="{height + 40}" xmlns="http://www.w3.org/2000/svg">']
+    for i, year in enumerate(years):
+        x, base = 20 + i * col, height + 10
+        for kind, colour in KIND_COLOURS.items():
+            n = per_year[year].get(kind, 0)
+            if not n:
+                continue
+            h = round((height - 16) * n / top)
+            base -= h
+            svg.append(f'<rect x="{x}" y="{base}" width="{col - 12}" height="{h}" '
+                       f'fill="{colour}"><title>{year}: {n} {kind}</title></rect>')
+        svg.append(f'<text x="{x + (col - 12) / 2}" y="{base - 4}" font-size="12" '
+                   f'text-anchor="middle">{sum(per_year[year].values())}</text>'
+                   f'<text x="{x + (col - 12) / 2}" y="{height + 28}" font-size="12" '
+                   f'text-anchor="middle">{escape(str(year))}</text>')
+    svg.append("</svg>")
+    return "".join(svg)

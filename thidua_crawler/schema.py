@@ -1,0 +1,72 @@
+"""The record's contract (docs/schema.md) as a MongoDB ``$jsonSchema`` validator.
+
+Installed on ``articles`` where the server supports validators. A write that breaks the
+contract is refused by the server, logged and spooled, never silently stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thidua_crawler.filters import FORMS, KINDS, LEVELS
+
+STRING = {"bsonType": "string"}
+NULLABLE_STRING = {"bsonType": ["string", "null"]}
+INTEGER = {"bsonType": ["int", "long"]}
+NULLABLE_INTEGER = {"bsonType": ["int", "long", "null"]}
+DATE = {"bsonType": "date"}
+NULLABLE_DATE = {"bsonType": ["date", "null"]}
+
+
+def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"bsonType": "object", "required": required, "properties": properties}
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"bsonType": "array", "items": items}
+
+
+EVIDENCE = _object(["text", "field", "start", "end"], {
+    "text": STRING, "field": {"enum": ["body", "sapo", "title"]},
+    "start": INTEGER, "end": INTEGER,
+})
+LAUNCH = _object(["title", "kind", "names", "launcher", "date", "occasion", "period",
+                  "evidence"], {
+    "title": STRING, "kind": {"enum": list(KINDS)}, "names": _array(STRING),
+    "launcher": _object(["person", "position", "body"], {
+        "person": NULLABLE_STRING, "position": NULLABLE_STRING, "body": NULLABLE_STRING}),
+    "date": NULLABLE_DATE, "occasion": NULLABLE_STRING,
+    "period": {"bsonType": ["object", "null"], "properties": {"start": DATE, "end": DATE}},
+    "evidence": EVIDENCE,
+})
+AWARD = _object(["count", "collectives", "individuals", "approximate", "level", "forms",
+                 "status", "conferred_by", "year", "part_of", "evidence"], {
+    "count": INTEGER, "collectives": NULLABLE_INTEGER, "individuals": NULLABLE_INTEGER,
+    "approximate": {"bsonType": "bool"}, "level": {"enum": list(LEVELS)},
+    "forms": _array({"enum": list(FORMS)}), "status": {"enum": ["awarded", "proposed", "unknown"]},
+    "conferred_by": NULLABLE_STRING, "year": NULLABLE_INTEGER, "part_of": NULLABLE_INTEGER,
+    "evidence": EVIDENCE,
+})
+ARTICLE_VALIDATOR: dict[str, Any] = {"$jsonSchema": _object(
+    ["_id", "url", "source", "article_id", "title", "body", "tags", "images", "districts",
+     "communes", "campaign_launches", "award_counts", "first_seen_at", "crawled_at",
+     "content_hash", "extractor_version"],
+    {
+        "_id": {"bsonType": "string", "pattern": "^hanoimoi:[0-9]+$"},
+        "url": STRING, "source": {"enum": ["hanoimoi"]}, "article_id": INTEGER,
+        "title": STRING, "sapo": NULLABLE_STRING, "author": NULLABLE_STRING,
+        "published_at": NULLABLE_DATE, "modified_at": NULLABLE_DATE, "lastmod": NULLABLE_DATE,
+        "section": NULLABLE_STRING, "tags": _array(STRING), "body": STRING,
+        "images": _array(_object(["url"], {"url": STRING, "caption": NULLABLE_STRING})),
+        "districts": _array(_object(["code", "slug", "name", "kind"], {
+            "code": STRING, "slug": STRING, "name": STRING,
+            "kind": {"enum": ["quận", "huyện", "thị xã"]}})),
+        "communes": _array(_object(["code", "name", "kind"], {
+            "code": STRING, "name": STRING, "kind": {"enum": ["phường", "xã"]}})),
+        "campaign_launches": _array(LAUNCH),
+        "award_counts": _array(AWARD),
+        "first_seen_at": DATE, "crawled_at": DATE,
+        "content_hash": {"bsonType": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+        "extractor_version": STRING,
+    },
+)}
