@@ -8,10 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from thidua_crawler import localdb
 from thidua_crawler.sample_site import SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCRAPY = [sys.executable, "-m", "scrapy"]
+
+
+def _local_database() -> str:
+    directory = localdb.data_dir()
+    return f"the local SecantusDB at {localdb.status(directory)}, data in {directory / 'secantus'}"
 
 
 def main() -> int:
@@ -29,7 +35,9 @@ def main() -> int:
         done = subprocess.run(crawl, cwd=PROJECT, env=env, check=False)
         if done.returncode:
             return done.returncode
-    print(f"\nWhat landed in MongoDB (database {env['MONGO_DATABASE']!r}):\n", flush=True)
+    where = env.get("MONGO_URI") or _local_database()
+    print(f"\nWhat landed in MongoDB ({where}, database {env['MONGO_DATABASE']!r}):\n",
+          flush=True)
     return subprocess.run([*SCRAPY, "summary"], cwd=PROJECT, env=env, check=False).returncode
 
 
