@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
 from pymongo import UpdateOne
@@ -11,7 +10,7 @@ from pymongo.database import Database
 
 from thidua_crawler import storage
 from thidua_crawler.extract import EXTRACTOR_VERSION
-from thidua_crawler.extract.dates import VIETNAM
+from thidua_crawler.filters import Filters
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.processing import process, record_from_page
 from thidua_crawler.records import to_document
@@ -29,19 +28,14 @@ class Result:
     missing_page: int = 0
 
 
-def selection(outdated: bool, since: date | None, until: date | None) -> dict[str, Any]:
-    """The articles to re-extract. User values become typed query values, never operators."""
-    query: dict[str, Any] = {}
-    if outdated:
-        query["extractor_version"] = {"$ne": EXTRACTOR_VERSION}
-    bounds: dict[str, datetime] = {}
-    if since:
-        bounds["$gte"] = datetime.combine(since, time.min, tzinfo=VIETNAM)
-    if until:
-        bounds["$lte"] = datetime.combine(until, time.max, tzinfo=VIETNAM)
-    if bounds:
-        query["published_at"] = bounds
-    return query
+def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
+    """The articles to re-extract: those the filters select, and with ``outdated`` only those
+    whose rules are not the current ones."""
+    query = filters.query()
+    if not outdated:
+        return query
+    version = {"extractor_version": {"$ne": EXTRACTOR_VERSION}}
+    return {"$and": [query, version]} if query else version
 
 
 def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:

@@ -12,12 +12,12 @@ import argparse
 from thidua_crawler import reextraction
 from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.extract import EXTRACTOR_VERSION
-from thidua_crawler.extract.dates import parse_day
+from thidua_crawler.filters import FilterError, Filters
 
 
 class Command(DatabaseCommand):
     def syntax(self) -> str:
-        return "[--outdated | --all] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--dry-run]"
+        return "[--outdated | --all] [filters] [--dry-run]"
 
     def short_desc(self) -> str:
         return "Re-run parsing and extraction over stored pages (no re-crawl)"
@@ -28,19 +28,17 @@ class Command(DatabaseCommand):
         which.add_argument("--outdated", action="store_true", default=True,
                            help=f"records whose extractor_version is not {EXTRACTOR_VERSION} "
                                 "(the default)")
-        which.add_argument("--all", action="store_true", help="every stored record")
-        parser.add_argument("--since", help="published on or after this day (YYYY-MM-DD)")
-        parser.add_argument("--until", help="published on or before this day (YYYY-MM-DD)")
+        which.add_argument("--all", action="store_true", help="every selected record")
         parser.add_argument("--dry-run", action="store_true",
                             help="count what would change, write nothing")
+        Filters.add_arguments(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            since = parse_day(opts.since) if opts.since else None
-            until = parse_day(opts.until) if opts.until else None
-        except ValueError as error:
-            fail(f"{error}")
-        query = reextraction.selection(outdated=not opts.all, since=since, until=until)
+            filters = Filters.from_options(opts)
+        except FilterError as error:
+            fail(str(error))
+        query = reextraction.selection(filters, outdated=not opts.all)
         result = reextraction.reextract(self.database(), query, dry_run=opts.dry_run)
         verb = "would change" if opts.dry_run else "changed"
         print(f"re-extracted {result.seen} record(s) with rules {EXTRACTOR_VERSION}: "

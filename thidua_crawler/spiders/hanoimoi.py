@@ -113,15 +113,16 @@ class HanoimoiSpider(scrapy.Spider):
             for entry in sitemap:
                 loc = entry["loc"]
                 covered = site.sitemap_date(loc)
-                child = site.on_base(response.urljoin(loc), self.base_url)
+                if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
+                    continue  # categories, tags: no articles
+                if covered is not None and not self.since <= covered <= self.until:
+                    continue
                 if self.known.older_than_last_run(parse_datetime(entry.get("lastmod"))):
                     self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
                     continue
-                if covered is not None and self.since <= covered <= self.until:
-                    yield scrapy.Request(child, self.parse_sitemap,
-                                         cb_kwargs={"day": covered.isoformat()})
-                elif covered is None and site.UNDATED_ARTICLE_SITEMAPS.search(loc):
-                    yield scrapy.Request(child, self.parse_sitemap)
+                yield scrapy.Request(site.on_base(response.urljoin(loc), self.base_url),
+                                     self.parse_sitemap,
+                                     cb_kwargs={"day": covered.isoformat() if covered else None})
             return
         for entry in sitemap:
             self.crawler.stats.inc_value("discovery/sitemap/urls")
