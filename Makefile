@@ -38,6 +38,10 @@ eval: setup
 	@echo
 	$(PY) -m thidua_crawler.evaluation corpus/heldout.json
 
+## How fast the parts are (parsing, extraction, storage, a whole crawl): prints figures.
+bench: setup
+	$(PY) scripts/benchmark.py
+
 lint: setup
 	$(PY) -m ruff check thidua_crawler tests scripts
 
