@@ -26,8 +26,9 @@ def _touch_index(root: Path, child: str, lastmod: str) -> None:
     index.write_text(text, encoding="utf-8")
 
 
-def add_article(root: Path, article_id: int, day: str) -> str:
-    """Publish a new article (a copy of the Ba Vì commune article, renumbered) on ``day``."""
+def add_article(root: Path, article_id: int, day: str, lastmod: str | None = None) -> str:
+    """Publish a new article (a copy of the Ba Vì commune article, renumbered) on ``day``;
+    the sitemap index marks its daily sitemap modified at ``lastmod`` (default: now)."""
     source = (root / "xa-ba-vi-khen-thuong-1151234.html").read_text(encoding="utf-8")
     path = f"xa-ba-vi-so-ket-thi-dua-{article_id}.html"
     text = (source.replace("xa-ba-vi-khen-thuong-1151234.html", path)
@@ -42,7 +43,7 @@ def add_article(root: Path, article_id: int, day: str) -> str:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"  <url><loc>{LIVE}/{path}</loc><lastmod>{day}T09:00:00+07:00</lastmod></url>\n"
         "</urlset>\n", encoding="utf-8")
-    _touch_index(root, child, _now())
+    _touch_index(root, child, lastmod or _now())
     return "/" + path
 
 

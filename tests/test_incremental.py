@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 import signal
 import subprocess
 import sys
@@ -126,3 +127,28 @@ def test_scheduled_job_script(crawl_env, database: Database, tmp_path: Path) -> 
     assert database.crawl_runs.count_documents({"succeeded": True}) == 2
     listing = run_scrapy(["runs"], env)
     assert listing.stdout.count("succeeded") == 2, listing.stdout + listing.stderr
+
+
+
+def test_a_run_that_could_not_read_its_listings_is_not_a_baseline(
+        crawl_env, database: Database, sample_site, site_copy: Path) -> None:
+    """Run 2 cannot read the sitemap index; run 3 must still find what run 2 could not."""
+    assert crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "discover=sitemap").returncode == 0
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    database.crawl_runs.update_one({}, {"$set": {"started_at": an_hour_ago}})
+
+    index = site_copy / "sitemap.xml"
+    index.rename(site_copy / "sitemap.away")
+    failed = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "discover=sitemap")
+    assert failed.returncode == 0
+    assert failed.stats["discovery/failed"] == 1
+    latest = database.crawl_runs.find_one(sort=[("started_at", -1)])
+    assert latest["finish_reason"] == "finished" and latest["succeeded"] is False
+
+    (site_copy / "sitemap.away").rename(index)
+    half_an_hour_ago = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat()
+    new_path = add_article(site_copy, 1180002, "2026-03-03", lastmod=half_an_hour_ago)
+    sample_site.requests.clear()
+    third = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "discover=sitemap")
+    assert third.returncode == 0, third.log
+    assert article_requests(sample_site) == [new_path]

@@ -145,6 +145,14 @@ def spool_path(configured_spool: str | None, configured_dir: str | None) -> Path
     return Path(configured_spool) if configured_spool else data_dir(configured_dir) / "spool.jsonl"
 
 
+_resolved: dict[tuple[Path, int], str] = {}
+
+
 def resolve_uri(mongo_uri: str | None, configured_dir: str | None, port: int) -> str:
-    """``MONGO_URI`` when set; else the local server, started if need be."""
-    return mongo_uri or ensure_server(data_dir(configured_dir), port)
+    """``MONGO_URI`` when set; else the local server, started if need be (once a process)."""
+    if mongo_uri:
+        return mongo_uri
+    key = (data_dir(configured_dir), port)
+    if key not in _resolved:
+        _resolved[key] = ensure_server(*key)
+    return _resolved[key]

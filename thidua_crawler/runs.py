@@ -3,8 +3,8 @@
 Written when the spider opens (``status: running``) and completed when it
 closes, with the finish reason and the final stats. A run that died leaves
 its record at ``running`` with no ``finished_at``. The last *successful* run
-(finished normally, nothing spooled) is what incremental crawling measures
-against.
+(finished normally, no error logged, nothing spooled) is what incremental
+crawling measures against.
 """
 
 from __future__ import annotations
@@ -36,9 +36,16 @@ SPIDER_ARGUMENTS = ("discover", "since", "until", "urls", "sections", "keep_all"
 
 
 def last_successful(db: Database, spider: str) -> dict[str, Any] | None:
-    """The newest run of a spider that finished normally with nothing spooled."""
+    """The newest run of a spider that succeeded (see :func:`succeeded_by`)."""
     return db[RUNS].find_one({"spider": spider, "succeeded": True},
                              sort=[("started_at", DESCENDING)])
+
+
+def succeeded_by(reason: str, stats: dict[str, Any]) -> bool:
+    """Finished normally, with no error logged and nothing spooled. A run that could not
+    reach the site, or lost a page, is not one later runs may skip work after."""
+    spooled = any(stats.get(f"mongo/{c}/spooled") for c in (storage.ARTICLES, storage.PAGES))
+    return reason == "finished" and not stats.get("log_count/ERROR") and not spooled
 
 
 def _mongo_keys(stats: dict[str, Any]) -> dict[str, Any]:
@@ -87,8 +94,7 @@ class CrawlRunRecorder:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = dict(self.crawler.stats.get_stats())
-        succeeded = reason == "finished" and not any(
-            stats.get(f"mongo/{c}/spooled") for c in (storage.ARTICLES, storage.PAGES))
+        succeeded = succeeded_by(reason, stats)
         if self.db is None:
             return
         try:

@@ -93,15 +93,15 @@ class HanoimoiSpider(scrapy.Spider):
         self.logger.info("Discovering %s, published %s to %s", "+".join(self.discover),
                          self.since, self.until)
         if "sitemap" in self.discover:
-            yield scrapy.Request(self._url(site.SITEMAP_INDEX_PATH), self.parse_sitemap)
+            yield self._listing(self._url(site.SITEMAP_INDEX_PATH), self.parse_sitemap)
         if "rss" in self.discover:
             for section in self.sections:
-                yield scrapy.Request(self._url(site.RSS_PATH.format(section=section)),
-                                     self.parse_rss, cb_kwargs={"section": section})
+                yield self._listing(self._url(site.RSS_PATH.format(section=section)),
+                                    self.parse_rss, section=section)
         if "sections" in self.discover:
             for section in self.sections:
-                yield scrapy.Request(self._url(site.SECTION_PATH.format(section=section)),
-                                     self.parse_section, cb_kwargs={"section": section})
+                yield self._listing(self._url(site.SECTION_PATH.format(section=section)),
+                                    self.parse_section, section=section)
 
     def parse_sitemap(self, response: Response, day: str | None = None) -> Iterator[Any]:
         """A sitemap index (children chosen by the date in their name) or a urlset."""
@@ -120,9 +120,9 @@ class HanoimoiSpider(scrapy.Spider):
                 if self.known.older_than_last_run(parse_datetime(entry.get("lastmod"))):
                     self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
                     continue
-                yield scrapy.Request(site.on_base(response.urljoin(loc), self.base_url),
-                                     self.parse_sitemap,
-                                     cb_kwargs={"day": covered.isoformat() if covered else None})
+                yield self._listing(site.on_base(response.urljoin(loc), self.base_url),
+                                    self.parse_sitemap,
+                                    day=covered.isoformat() if covered else None)
             return
         for entry in sitemap:
             self.crawler.stats.inc_value("discovery/sitemap/urls")
@@ -228,6 +228,13 @@ class HanoimoiSpider(scrapy.Spider):
                           crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
 
+    def listing_failed(self, failure: Failure) -> None:
+        """A sitemap, feed, section page or API answer that could not be read is an error:
+        the run then does not count as a baseline for incremental runs."""
+        self.crawler.stats.inc_value("discovery/failed")
+        self.logger.error("Could not read the listing %s: %s", failure.request.url,
+                          failure.getErrorMessage())
+
     def article_failed(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("article/fetch_failed")
         self.logger.error("Could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
@@ -277,8 +284,12 @@ class HanoimoiSpider(scrapy.Spider):
                     return match.group(1)
         return None
 
+    def _listing(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        """A discovery request (sitemap, feed, section page, API), failures reported."""
+        return scrapy.Request(url, callback, errback=self.listing_failed, cb_kwargs=cb_kwargs)
+
     def _api_request(self, last_id: int | None, channel: str, section: str, page: int
                      ) -> scrapy.Request:
         path = site.LOAD_MORE_PATH.format(last_id=last_id, channel_id=channel)
-        return scrapy.Request(self._url(path), self.parse_api,
-                              cb_kwargs={"channel": channel, "section": section, "page": page})
+        return self._listing(self._url(path), self.parse_api, channel=channel, section=section,
+                             page=page)
