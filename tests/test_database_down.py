@@ -50,7 +50,7 @@ def test_database_stopped_mid_crawl_loses_nothing(tmp_path, site_copy) -> None:
     assert 3 <= stored_before_stop < DISTRICT_ARTICLES
     spooled = [e for e in Spool(spool_path).entries() if e["collection"] == "articles"]
     assert spooled, log
-    assert f"{len(spooled)} articles write(s) could not be stored and were spooled" in log
+    assert f"{len(spooled)} write(s) to articles could not be made and were spooled" in log
 
     server.start()  # the database is back, with what it had stored
     stored = {d["_id"] for d in articles.find({}, {"_id": 1})}

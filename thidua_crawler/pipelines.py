@@ -130,7 +130,7 @@ class _MongoBatchPipeline:
         self.flush()
         spooled = self.stats.get_value(f"mongo/{self.collection}/spooled", 0)
         if spooled:
-            logger.error("%d %s write(s) could not be stored and were spooled to %s; "
+            logger.error("%d write(s) to %s could not be made and were spooled to %s; "
                          "run `scrapy replay_spool` when the database is back.",
                          spooled, self.collection, self.spool.path)
         else:
