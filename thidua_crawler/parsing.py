@@ -8,7 +8,7 @@ from :mod:`thidua_crawler.site`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -40,9 +40,6 @@ class ParsedArticle:
     #: Which source gave each field: {"title": "longform", "published_at": "metadata", ...}.
     paths: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def parse_article(html: str | bytes, url: str) -> ParsedArticle:

@@ -54,7 +54,6 @@ LOAD_MORE_PATH = "/api/getMoreArticle/channel_empty_{last_id}_{channel_id}_0"
 #: JSON keys of a load-more answer.
 API_URL_KEYS = ("LinktoMe2", "LinktoMe", "Url")
 API_TIME_KEYS = ("TimeX2", "PublishedDate")
-API_ID_KEYS = ("Id", "ArticleId")
 #: Article links on a section page (anchors whose href matches an article URL are kept).
 SECTION_ARTICLE_LINKS = "a::attr(href)"
 
