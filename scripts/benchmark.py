@@ -12,16 +12,12 @@ import argparse
 import copy
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-from pymongo import MongoClient
-from pymongo.errors import PyMongoError
 
 from thidua_crawler import localdb, storage
 from thidua_crawler.evaluation import evaluate, load
@@ -59,26 +55,10 @@ def bench_extraction(rounds: int) -> None:
           f"({report.passages} passages x {rounds} rounds)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(directory: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [localdb.server_binary(), "--standalone", "--storage-path", str(directory / "db"),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    uri = f"mongodb://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            MongoClient(uri, serverSelectionTimeoutMS=200).admin.command("ping")
-            return process, uri
-        except PyMongoError:  # not up yet
-            time.sleep(0.1)
-    raise RuntimeError("secantusd-py did not start")
+    port = localdb.free_port()
+    process = localdb.start_process(directory / "db", port, directory / "secantusd.log")
+    return process, localdb.wait_until_up(process, port, directory / "secantusd.log")
 
 
 def bench_storage(uri: str, records: int, batch: int) -> None:

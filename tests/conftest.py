@@ -5,31 +5,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pymongo import MongoClient
 from pymongo.database import Database
-from pymongo.errors import PyMongoError
 
 from thidua_crawler import localdb, storage
+from thidua_crawler.localdb import free_port
 from thidua_crawler.sample_site import SITE_ROOT, SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -45,20 +36,10 @@ class DatabaseServer:
         return f"mongodb://127.0.0.1:{self.port}/"
 
     def start(self) -> DatabaseServer:
-        log = (self.storage_path.parent / f"secantusd-{self.port}.log").open("ab")
-        self.process = subprocess.Popen(
-            [localdb.server_binary(), "--standalone", "--storage-path", str(self.storage_path),
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "WARNING"],
-            stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                MongoClient(self.uri, serverSelectionTimeoutMS=300).admin.command("ping")
-                return self
-            except PyMongoError:  # not up yet
-                assert self.process.poll() is None, "secantusd-py exited at start"
-                time.sleep(0.2)
-        raise RuntimeError("secantusd-py did not start")
+        log = self.storage_path.parent / f"secantusd-{self.port}.log"
+        self.process = localdb.start_process(self.storage_path, self.port, log)
+        localdb.wait_until_up(self.process, self.port, log)
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

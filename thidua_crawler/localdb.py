@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -100,28 +101,47 @@ def ensure_server(directory: Path, port: int = DEFAULT_PORT) -> str:
     if _answers(port):
         raise RuntimeError(f"port {port} already has a database that is not this project's "
                            f"local server; set MONGO_URI to use it, or LOCAL_DB_PORT to move")
-    log = (directory / "secantusd.log").open("ab")
-    process = subprocess.Popen(
-        [server_binary(), "--standalone", "--storage-path", str(directory / "secantus"),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,  # outlives the crawl, like a database should
-    )
+    process = start_process(directory / "secantus", port, directory / "secantusd.log",
+                            detach=True)  # outlives the crawl, like a database should
     (directory / "secantusd.pid").write_text(str(process.pid))
     (directory / "secantusd.port").write_text(str(port))
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    uri = wait_until_up(process, port, directory / "secantusd.log")
+    logger.info("Started the local SecantusDB at %s (data in %s, log in %s)",
+                uri, directory / "secantus", directory / "secantusd.log")
+    return uri
+
+
+def start_process(storage_path: Path, port: int, log_path: Path,
+                  detach: bool = False) -> subprocess.Popen:
+    """Launch ``secantusd-py --standalone`` on 127.0.0.1 (the local server, the tests' and the
+    benchmark's); ``detach`` lets it outlive this process."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [server_binary(), "--standalone", "--storage-path", str(storage_path),
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=detach)
+
+
+def wait_until_up(process: subprocess.Popen, port: int, log_path: Path,
+                  timeout: float = STARTUP_TIMEOUT) -> str:
+    """The server's URI once it answers; an error naming the log if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"secantusd-py exited with {process.returncode}; "
-                               f"see {directory / 'secantusd.log'}")
+            raise RuntimeError(f"secantusd-py exited with {process.returncode}; see {log_path}")
         if _answers(port):
-            logger.info("Started the local SecantusDB at %s (data in %s, log in %s)",
-                        _uri(port), directory / "secantus", directory / "secantusd.log")
             return _uri(port)
         time.sleep(0.2)
     process.terminate()
-    raise RuntimeError(f"secantusd-py did not answer within {STARTUP_TIMEOUT:.0f} s; "
-                       f"see {directory / 'secantusd.log'}")
+    raise RuntimeError(f"secantusd-py did not answer within {timeout:.0f} s; see {log_path}")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def stop_server(directory: Path) -> bool:
