@@ -34,9 +34,14 @@ ARTICLE_COLUMNS = [*ARTICLE_KEY_COLUMNS, "section", "title", "author", "launches
                    "recipients", "extractor_version"]
 
 
+def place_label(place: Mapping[str, Any]) -> str:
+    """A district or commune as a label: ``quận Thanh Xuân``, ``phường Thanh Xuân``."""
+    return f"{place['kind']} {place['name']}"
+
+
 def places_of(article: Mapping[str, Any]) -> list[str]:
-    """The article's places as labels: ``quận Thanh Xuân``, ``phường Thanh Xuân``."""
-    return [f"{p['kind']} {p['name']}" for p in
+    """The article's places as labels."""
+    return [place_label(p) for p in
             list(article.get("districts") or []) + list(article.get("communes") or [])]
 
 

@@ -31,13 +31,17 @@ class DatabaseCommand(ScrapyCommand):
         assert self.settings is not None
         return storage.open_database(self.settings)[1]
 
-    def filtered(self, opts: argparse.Namespace, projection: Any = ANALYSIS_PROJECTION
-                 ) -> list[dict[str, Any]]:
-        """The stored articles the command-line filters select, in their feed form."""
+    def filters(self, opts: argparse.Namespace) -> Filters:
+        """The checked command-line filters; a bad value stops the command with its message."""
         try:
-            filters = Filters.from_options(opts)
+            return Filters.from_options(opts)
         except FilterError as error:
             fail(str(error))
+            raise  # fail() always raises; this tells type checkers so
+
+    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION
+                 ) -> list[dict[str, Any]]:
+        """The stored articles the filters select, in their feed form."""
         db = self.database()
         return list(analysis.articles(db, filters.query(db), projection))
 

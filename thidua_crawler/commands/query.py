@@ -36,7 +36,7 @@ class Command(DatabaseCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         make_rows, table_columns = SHOW[opts.show]
-        rows = make_rows(self.filtered(opts))
+        rows = make_rows(self.filtered(self.filters(opts)))
         if opts.limit:
             rows = rows[: opts.limit]
         write_rows(rows, opts.format, columns=table_columns if opts.format == "table" else None)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 
 from thidua_crawler import reextraction
-from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler.command_base import DatabaseCommand
 from thidua_crawler.extract import EXTRACTOR_VERSION
-from thidua_crawler.filters import FilterError, Filters
+from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
@@ -34,11 +34,7 @@ class Command(DatabaseCommand):
         Filters.add_arguments(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        try:
-            filters = Filters.from_options(opts)
-        except FilterError as error:
-            fail(str(error))
-        query = reextraction.selection(filters, outdated=not opts.all)
+        query = reextraction.selection(self.filters(opts), outdated=not opts.all)
         result = reextraction.reextract(self.database(), query, dry_run=opts.dry_run)
         verb = "would change" if opts.dry_run else "changed"
         print(f"re-extracted {result.seen} record(s) with rules {EXTRACTOR_VERSION}: "

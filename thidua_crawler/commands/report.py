@@ -24,7 +24,7 @@ class Command(DatabaseCommand):
         Filters.add_arguments(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        docs = self.filtered(opts)
+        docs = self.filtered(self.filters(opts))
         html = report.render(docs, opts.title) if opts.title else report.render(docs)
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         opts.out.write_text(html, encoding="utf-8")

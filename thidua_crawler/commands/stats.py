@@ -6,6 +6,7 @@ import argparse
 
 from thidua_crawler import analysis
 from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler.extract.places import communes, districts
 from thidua_crawler.filters import Filters
 from thidua_crawler.output import FORMATS, write_rows
 
@@ -36,8 +37,9 @@ class Command(DatabaseCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if opts.year is not None and not 1945 <= opts.year <= 2100:
             fail(f"--year {opts.year}: give a year such as 2022")
-        docs = self.filtered(opts)
-        place = self._place_label(opts)
+        filters = self.filters(opts)
+        docs = self.filtered(filters)
+        place = self._place_label(filters)
         if opts.table == "awards":
             rows = analysis.awards_by_place_year(analysis.award_rows(docs), opts.by_level)
             rows = [r for r in rows if place is None or r["place"] == place]
@@ -50,17 +52,12 @@ class Command(DatabaseCommand):
         write_rows(rows, opts.format)
 
     @staticmethod
-    def _place_label(opts: argparse.Namespace) -> str | None:
+    def _place_label(filters: Filters) -> str | None:
         """With a place filter, the table shows that place only (not its co-mentioned ones)."""
-        from thidua_crawler.extract.places import communes, districts
-        from thidua_crawler.filters import commune_name, district_slug
-
-        if opts.district:
-            slug = district_slug(opts.district)
-            unit = next(d for d in districts() if d.slug == slug)
-            return f"{unit.kind} {unit.name}"
-        if opts.commune:
-            name = commune_name(opts.commune)
-            unit = next(c for c in communes() if c.name == name)
-            return f"{unit.kind} {unit.name}"
-        return None
+        if filters.district:
+            unit = next(d for d in districts() if d.slug == filters.district)
+        elif filters.commune:
+            unit = next(c for c in communes() if c.name == filters.commune)
+        else:
+            return None
+        return analysis.place_label(unit.record())
