@@ -40,12 +40,28 @@ def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
 
 def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:
     result = Result()
-    updates: list[UpdateOne] = []
     projection = {"section": 1, "extractor_version": 1, "content_hash": 1, "award_counts": 1,
                   "campaign_launches": 1, "districts": 1, "communes": 1, "title": 1, "body": 1}
+    batch: list[dict[str, Any]] = []
     for stored in db[storage.ARTICLES].find(query, projection):
+        batch.append(stored)
+        if len(batch) >= BATCH:
+            _reextract_batch(db, batch, projection, result, dry_run)
+            batch = []
+    _reextract_batch(db, batch, projection, result, dry_run)
+    return result
+
+
+def _reextract_batch(db: Database, batch: list[dict[str, Any]], compared: dict[str, int],
+                     result: Result, dry_run: bool) -> None:
+    """Re-extract a batch of stored articles, reading their pages with one query."""
+    if not batch:
+        return
+    pages = {p["_id"]: p for p in db[storage.PAGES].find({"_id": {"$in": [a["_id"] for a in batch]}})}
+    updates = []
+    for stored in batch:
         result.seen += 1
-        page = db[storage.PAGES].find_one({"_id": stored["_id"]})
+        page = pages.get(stored["_id"])
         if page is None:
             result.missing_page += 1
             continue
@@ -53,15 +69,10 @@ def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Res
         record = process(record_from_page(parsed, stored.get("section")))
         fresh = {k: v for k, v in to_document(record).items()
                  if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
-        if all(stored.get(k) == fresh.get(k) for k in projection):
+        if all(stored.get(k) == fresh.get(k) for k in compared):
             result.unchanged += 1
         else:
             result.changed += 1
         updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": fresh}))
-        if len(updates) >= BATCH and not dry_run:
-            db[storage.ARTICLES].bulk_write(updates, ordered=False)
-            updates = []
     if updates and not dry_run:
         db[storage.ARTICLES].bulk_write(updates, ordered=False)
-    return result
-
