@@ -15,6 +15,7 @@ from typing import Any
 
 from thidua_crawler.extract.numbers import NUMBER_DIGITS, NUMBER_WORDS, parse_digits, parse_words
 from thidua_crawler.extract.text import Sentence
+from thidua_crawler.extract.units import CAP_WORD, GRASSROOTS, NATIONAL, bare_name_pattern, find_units
 
 _APPROX = r"(?:(?P<approx>[Gg]ần|[Hh]ơn|[Tt]rên|[Kk]hoảng|[Xx]ấp xỉ|[Nn]gót|[Cc]hừng|[Tt]ới)\s+)?"
 
@@ -35,16 +36,17 @@ _COUNT = re.compile(
     # "6 tập thể và 1 cá nhân" / "12 cá nhân và 3 tập thể"
     + _num("a") + _UNIT + r"(?P<first>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")"
     + r"(?:\s*(?:,|và|cùng)\s*(?:(?P<second_combined>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")\b"
-    + r"|" + _num("b") + _UNIT + r"(?P<second>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")))?"
+    + r"|(?:(?P<approx_b>[Gg]ần|[Hh]ơn|[Tt]rên|[Kk]hoảng)\s+)?"
+    + _num("b") + _UNIT + r"(?P<second>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")))?"
     + r")"
 )
 
 #: Words that make a clause about commendation.
 _AWARD_CUE = re.compile(
-    r"khen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ|[Hh]uân chương|Huy chương|[Dd]anh hiệu|"
+    r"[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ|[Hh]uân chương|Huy chương|[Dd]anh hiệu|"
     r"[Cc]hiến sĩ thi đua|[Ll]ao động tiên tiến|[Tt]ập thể lao động|[Tt]uyên dương|"
     r"[Bb]iểu dương|[Vv]inh danh|[Aa]nh hùng|[Nn]hà giáo (?:nhân dân|ưu tú)|"
-    r"[Tt]hầy thuốc (?:nhân dân|ưu tú)|[Nn]ghệ sĩ (?:nhân dân|ưu tú)|\bkhen\b"
+    r"[Tt]hầy thuốc (?:nhân dân|ưu tú)|[Nn]ghệ sĩ (?:nhân dân|ưu tú)|\b[Kk]hen\b"
 )
 #: Things handed out that are not state commendations: contest prizes, party badges, sports.
 _NOT_COMMENDATION = re.compile(
@@ -53,7 +55,7 @@ _NOT_COMMENDATION = re.compile(
 )
 #: A count followed by these is about taking part, not being commended.
 _NOT_RECIPIENTS_AFTER = re.compile(
-    r"^\s*(?:,\s*)?(?:đã\s+|đang\s+)?(?:tham dự|tham gia|dự thi|đăng ký|có mặt|dự\b|nhận quà|"
+    r"^\s*(?:,\s*)?(?:đã\s+|đang\s+)?(?:tham dự|tham gia|dự thi|đăng ký|có mặt|dự\b(?! kiến)|nhận quà|"
     r"được hỗ trợ|được tặng quà|ủng hộ|đóng góp|trong tổng số|/)"
 )
 
@@ -62,39 +64,44 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"cấp [Bb]ộ,? (?:[Nn]gành,? )?(?:và |, )?(?:[Tt]rung ương,? )?(?:và )?[Tt]hành phố"),
      "central_or_city"),
     (re.compile(r"cấp (?:[Bb]ộ|[Nn]gành|[Tt]rung ương)(?:,? (?:[Nn]gành|[Tt]rung ương))?"), "central"),
-    (re.compile(r"cấp [Tt]hành phố"), "city"),
+    (re.compile(r"cấp (?:[Tt]hành phố|[Tt]ỉnh|TP)"), "city"),
     (re.compile(r"cấp (?:[Qq]uận|[Hh]uyện|[Tt]hị xã)"), "district"),
     (re.compile(r"cấp (?:[Pp]hường|[Xx]ã|[Tt]hị trấn)"), "commune"),
     (re.compile(r"cấp cơ sở"), "grassroots"),
 )
-_AUTHORITIES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[Cc]hiến sĩ thi đua cơ sở|[Ll]ao động tiên tiến"), "grassroots"),
-    (re.compile(r"[Cc]hiến sĩ thi đua toàn quốc"), "national"),
-    (re.compile(r"[Cc]hiến sĩ thi đua (?:thành phố|cấp thành phố)"), "city"),
-    (re.compile(r"Chủ tịch nước|Nhà nước|Thủ tướng(?: Chính phủ)?|Chính phủ|Quốc hội"), "national"),
-    (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:thành phố|TP)|[Tt]hành phố Hà Nội|"
-                r"Thành ủy|HĐND thành phố|Cờ thi đua (?:của )?[Tt]hành phố|"
-                r"Bằng khen (?:của )?[Tt]hành phố"), "city"),
-    (re.compile(r"Bộ trưởng|Bộ [A-ZĐ]\w*|Trung ương|Tổng Liên đoàn|Ban Chấp hành Trung ương"),
-     "central"),
-    (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:quận|huyện|thị xã)|Quận ủy|Huyện ủy|"
-                r"Thị ủy|(?:[Qq]uận|[Hh]uyện|[Tt]hị xã) [A-ZĐ]\w*(?: [A-ZĐ]\w*)*(?: đã)? khen thưởng"),
-     "district"),
-    (re.compile(r"(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) (?:phường|xã|thị trấn)|Đảng ủy (?:phường|xã)"),
-     "commune"),
-    (re.compile(r"Hiệu trưởng|(?:Tổng )?Giám đốc|Thủ trưởng (?:cơ quan|đơn vị)|cấp cơ sở"),
-     "grassroots"),
+#: Verbs of conferring, after which the unit before them is the conferring authority.
+_AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
+               r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
+_ADVERBS = r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|đồng thời|ký|quyết định)\s+)*"
+#: "<unit> [person] [đã] tặng ...", "Quận Hà Đông: Khen thưởng ...": the unit confers.
+_CONFERS_AFTER = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
+#: "Bằng khen của <unit>", "khen thưởng ... của <unit>": the unit confers the form named before.
+_FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: thi đua)?|[Dd]anh hiệu|"
+                      r"[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|[Kk]ỷ niệm chương)"
+                      r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
+#: "khen thưởng ... của quận": the bare kind of a unit that owns the form.
+_BARE_KIND = re.compile(r"(?<=của )(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])")
+_BARE_KIND_LEVEL = {"quận": "district", "huyện": "district", "thị xã": "district", "thành phố": "city",
+                    "tỉnh": "city", "phường": "commune", "xã": "commune"}
+#: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
+_SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_AWARD_VERB}")
+#: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
+_HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởng)"
+_HEAD_OF_UNIT = re.compile(rf"{_HEAD_ROLE}\s+$")
+#: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
+_HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty))?"
+                           rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
+#: Titles whose level the law fixes, for a count with no authority of its own.
+_TITLE_LEVELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua toàn quốc"), "national"),
+    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua (?:cấp )?(?:thành phố|tỉnh|TP|[Bb]ộ)"), "city"),
+    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua cơ sở|CSTĐ cơ sở|[Ll]ao động tiên tiến|LĐTT|"
+                r"[Tt]ập thể lao động tiên tiến"), "grassroots"),
 )
-_AUTHORITY_NAME = (
-    r"(?:Phó )?(?:Chủ tịch nước|Thủ tướng Chính phủ|Chính phủ|"
-    r"Chủ tịch (?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
-    r"(?:UBND|Ủy ban nhân dân) (?:thành phố|quận|huyện|thị xã|phường|xã)|"
-    r"Bộ trưởng Bộ|Ban Thường vụ|Tổng Liên đoàn|Trung ương|Hiệu trưởng|(?:Tổng )?Giám đốc)"
-    r"(?: [A-ZĐÂĂÊÔƠƯ][\w-]*)*"
-)
-#: Who conferred it: "của Chủ tịch UBND thành phố Hà Nội", or the subject of "tặng".
-_CONFERRED_BY = re.compile(r"(?:của|do)\s+(" + _AUTHORITY_NAME + r")")
-_CONFERRING_SUBJECT = re.compile(r"(" + _AUTHORITY_NAME + r")\s+(?:đã\s+)?(?:tặng|trao|khen thưởng)")
+#: Forms only the state confers (orders, state medals, honorary titles, the PM's certificate).
+_NATIONAL_FORMS = frozenset({"order", "medal", "honorary_title", "pm_certificate"})
+#: Words before a unit that make it something other than the actor: "thuộc", "tại", "ở".
+_NOT_ACTOR_BEFORE = re.compile(r"(?:thuộc|tại|ở|trên địa bàn|thành lập|đối với|cho|với)\s+$")
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[Hh]uân chương"), "order"),
     (re.compile(r"Huy chương(?! (?:[Vv]àng|[Bb]ạc|[Đđ]ồng))"), "medal"),
@@ -120,6 +127,9 @@ _AWARDED = re.compile(r"tặng|trao|được nhận|đón nhận|nhận|được
 APPROXIMATE_TOLERANCE = 0.05
 _YEAR = re.compile(r"(?i:năm)\s+((?:19[4-9]|20\d)\d)\b")
 _BREAKDOWN = re.compile(r"[Tt]rong đó|[Cc]ụ thể|[Gg]ồm")
+#: A sentence that spells out the previous one's total: "(Trong đó, ...", or one after "... gồm:".
+_BREAKDOWN_OPENING = re.compile(r"^\(?\s*(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm)\b")
+_BREAKDOWN_ENDING = re.compile(r"(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm|như sau)\s*:\s*$")
 
 
 @dataclass
@@ -173,8 +183,13 @@ def extract_award_counts(fields: list[list[Sentence]]) -> list[dict[str, Any]]:
     found: list[_Count] = []
     for field_sentences in fields:
         field_counts: list[_Count] = []
+        previous: list[_Count] = []
         for sentence in field_sentences:
-            field_counts += _sentence_counts(sentence)
+            continues = bool(previous) and (
+                bool(_BREAKDOWN_OPENING.match(sentence.text))
+                or bool(_BREAKDOWN_ENDING.search(previous[-1].sentence.text)))
+            previous = _sentence_counts(sentence, continues)
+            field_counts += previous
         known = {(c.count, c.collectives, c.individuals) for c in found}
         field_counts = [c for c in field_counts
                         if (c.count, c.collectives, c.individuals) not in known]
@@ -196,9 +211,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentence_counts(sentence: Sentence) -> list[_Count]:
+def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count]:
+    """The counts of one sentence. ``continues``: it spells out the previous sentence's total
+    ("(Trong đó, có 05 cá nhân ...)", or after "... gồm:"), so it needs no award word of its own."""
     text = sentence.text
-    if not (_AWARD_CUE.search(text) or (_BREAKDOWN.match(text) and _level_marker(text))):
+    if not (continues or _AWARD_CUE.search(text) or (_BREAKDOWN.match(text) and _level_marker(text))):
         return []
     counts: list[_Count] = []
     clauses = _clauses(text)
@@ -208,35 +225,122 @@ def _sentence_counts(sentence: Sentence) -> list[_Count]:
             continue
         clause = next(c for c in clauses if c[0] <= match.start() <= c[1])
         clause_text = text[clause[0] : clause[1]]
-        level_marker = _level_marker(text[clause[0] : match.start()])
-        continues_total = bool(counts) and bool(_BREAKDOWN.search(clause_text))
-        if not (_AWARD_CUE.search(clause_text) or level_marker or continues_total):
+        continues_total = continues or (bool(counts) and bool(_BREAKDOWN.search(clause_text)))
+        if not (_AWARD_CUE.search(clause_text) or _level_marker(text[clause[0] : match.start()])
+                or continues_total):
             continue
         if _NOT_RECIPIENTS_AFTER.search(text[match.end() : match.end() + 30]):
             continue
         total, collectives, individuals = value
-        counts.append(_Count(total, collectives, individuals, bool(match.group("approx")),
-                             match.start(), match.end(), sentence, clause,
-                             level=level_marker or "unknown"))
+        approximate = bool(match.group("approx") or match.group("approx_b"))
+        counts.append(_Count(total, collectives, individuals, approximate,
+                             match.start(), match.end(), sentence, clause))
+    cues = _level_cues(text)
+    claimed: set[int] = set()
     for i, c in enumerate(counts):
         segment = _segment(text, counts, i)
         if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
             c.count = -1  # a prize or a badge, not a commendation
             continue
         c.forms = _forms(segment)
-        after = text[c.end : min(c.clause[1], counts[i + 1].start if i + 1 < len(counts)
-                                 else len(text))]
-        c.conferred_by = _conferred_by(after) or _conferred_by(segment)
+        cue = _governing_cue(text, counts, i, cues, claimed)
+        c.conferred_by = cue.text if cue and not cue.marker else None
         if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
             c.forms = ["pm_certificate" if f == "certificate" else f for f in c.forms]
-        if c.level == "unknown":
-            c.level = _authority_level(c.conferred_by or "") or _authority_level(segment) or (
-                "national" if {"order", "medal", "honorary_title", "pm_certificate"} & set(c.forms)
-                else "unknown")
+        if cue is not _AMBIGUOUS and _NATIONAL_FORMS & set(c.forms):
+            c.level = NATIONAL  # an order is the President's, whoever hands it over
+        else:
+            c.level = cue.level if cue else _title_level(segment)
         c.status = _status(text[: c.start] + segment)
         year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
         c.year = int(year.group(1)) if year else None
     return [c for c in counts if c.count >= 0]
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """What sets a count's level: a "cấp ..." marker or a conferring authority."""
+
+    start: int
+    end: int
+    level: str
+    text: str
+    marker: bool
+
+
+_AMBIGUOUS = _Cue(0, 0, "unknown", "", True)
+
+
+def _level_cues(text: str) -> list[_Cue]:
+    """Every level marker and every unit in a conferring role in a sentence, in reading order.
+
+    A unit confers when it is the subject of an award verb ("UBND quận X [đã] tặng", "được Chủ
+    tịch UBND thành phố khen thưởng", "huyện Sóc Sơn đã tặng") or the owner of a form ("Bằng khen
+    của UBND tỉnh", "nhận khen thưởng của Chủ tịch Q. Sơn Trà"). A unit that proposes ("đề nghị"),
+    hosts or receives is not an authority.
+    """
+    markers = [_Cue(m.start(), m.end(), level, m.group(0), True)
+               for pattern, level in _LEVEL_MARKERS for m in pattern.finditer(text)]
+    # "cấp bộ, ngành, thành phố" is one marker, not also "cấp bộ, ngành"
+    cues = [q for q in markers
+            if not any(o.start <= q.start and q.end <= o.end and o != q for o in markers)]
+    for unit in find_units(text):
+        if unit.level is None:
+            continue
+        before = text[max(0, unit.start - 80) : unit.start]
+        if _NOT_ACTOR_BEFORE.search(before):
+            continue
+        if not (_CONFERS_AFTER.match(text[unit.end : unit.end + 80]) or _FORM_OF.search(before)):
+            continue
+        head = _HEAD_OF_UNIT.search(before)
+        start = unit.start - len(head.group(0)) if head else unit.start
+        cues.append(_Cue(start, unit.end, GRASSROOTS if head else unit.level, text[start : unit.end],
+                         False))
+    cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)
+             for m in _HEAD_CONFERS.finditer(text)]
+    for m in _BARE_KIND.finditer(text):
+        if _FORM_OF.search(text[max(0, m.start() - 80) : m.start()]):
+            cues.append(_Cue(m.start(), m.end(), _BARE_KIND_LEVEL[m.group(0)], m.group(0), False))
+    bare = bare_name_pattern().match(text)
+    if bare and _CONFERS_AFTER.match(text[bare.end() :]):
+        cues.append(_Cue(0, bare.end(), "district" if bare.group("district") else "city",
+                         bare.group(0), False))
+    return sorted(cues, key=lambda q: q.start)
+
+
+def _title_level(segment: str) -> str:
+    hits = [(m.start(), level) for pattern, level in _TITLE_LEVELS for m in pattern.finditer(segment)]
+    return min(hits)[1] if hits else "unknown"
+
+
+def _governing_cue(text: str, counts: list[_Count], i: int, cues: list[_Cue],
+                   claimed: set[int]) -> _Cue | None:
+    """The cue that sets count i's level.
+
+    First an authority or marker after the count and before the next one ("40 tập thể được
+    UBND thành phố tặng Bằng khen"; two that disagree make it unknown). Else the nearest one
+    before it in the sentence that no earlier count took for its own ("đề nghị Chủ tịch UBND
+    thành phố tặng Cờ thi đua cho 6 tập thể và Bằng khen cho 25 tập thể"). Else, for a clause
+    with no subject ("...; khen thưởng 26 cá nhân"), the unit the sentence opens with.
+    """
+    c = counts[i]
+    segment_end = counts[i + 1].start if i + 1 < len(counts) else len(text)
+    clause_end = min(segment_end, c.clause[1])
+    own = [k for k, q in enumerate(cues) if c.end <= q.start < clause_end
+           and not (q.marker and any(0 <= n.start - q.end < 40 for n in counts[i + 1 :]))]
+    if own:
+        claimed.update(own)
+        levels = {cues[k].level for k in own}
+        return cues[own[0]] if len(levels) == 1 else _AMBIGUOUS
+    before = [q for k, q in enumerate(cues) if q.end <= c.start and k not in claimed]
+    if before:
+        return before[-1]
+    verbs = list(_SUBJECTLESS_VERB.finditer(text[c.clause[0] : c.start]))
+    if verbs and (c.clause[0] > 0 or verbs[-1].start() > 0):
+        opener = next((u for u in find_units(text[: c.clause[0] + verbs[-1].start()]) if u.level), None)
+        if opener:
+            return _Cue(opener.start, opener.end, opener.level, opener.text, False)
+    return None
 
 
 def _numbers(match: re.Match[str]) -> tuple[int, int | None, int | None] | None:
@@ -296,16 +400,6 @@ def _forms(segment: str) -> list[str]:
 def _has_state_form(segment: str) -> bool:
     return any(form in ("order", "certificate", "commendation", "pm_certificate")
                for form in _forms(segment))
-
-
-def _conferred_by(text: str) -> str | None:
-    match = _CONFERRED_BY.search(text) or _CONFERRING_SUBJECT.search(text)
-    return match.group(1) if match else None
-
-
-def _authority_level(text: str) -> str | None:
-    hits = [(m.start(), level) for pattern, level in _AUTHORITIES for m in pattern.finditer(text)]
-    return min(hits)[1] if hits else None
 
 
 def _status(text: str) -> str:

@@ -54,7 +54,7 @@ class Sentence:
 # numbers ("2.505"), abbreviations like "TP." and "PGS.TS." followed by a name, and dates are
 # kept together because no space follows the dot or because the next word is the name.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“‘«(]?[A-ZÀ-ỸĐ0-9])|\n+")
-_ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|BS|KS|Th\.S|NXB|St|Mr|Ms)\.)$")
+_ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|TX|ThS|TS|PGS|GS|BS|KS|Th\.S|NXB|St|Mr|Ms|[A-ZĐ])\.)$")
 
 
 def sentences(text: str, field: str = "body") -> Iterator[Sentence]:
