@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from thidua_crawler.extract import places
+from thidua_crawler.extract.actors import actor_at, subject_before
 from thidua_crawler.extract.text import Sentence, fold
 
 _VERB = re.compile(r"[Pp]hát động")
@@ -39,26 +39,9 @@ _EVENT_DATE = re.compile(
     r"(?<!\w)(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm|[Hh]ôm)\s+"
     r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
 )
-_ROLE = (r"(?:Phó Chủ tịch|Chủ tịch|Phó Bí thư|Bí thư|Giám đốc|Phó Giám đốc|Trưởng ban|Trưởng Ban|"
-         r"Chủ nhiệm|Hiệu trưởng|Chỉ huy trưởng|Trưởng Công an|Tổng Giám đốc|Thường trực|Trưởng)")
-_UNIT = (r"(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân|Ban Thường vụ (?:Quận|Huyện|Thị|Thành|"
-         r"Đảng) ủy|Quận ủy|Huyện ủy|Thị ủy|Thành ủy|Đảng ủy|Ủy ban MTTQ Việt Nam|Ủy ban MTTQ|"
-         r"MTTQ|Liên đoàn Lao động|Hội đồng Thi đua\s?[-–]\s?Khen thưởng|Hội Liên hiệp Phụ nữ|"
-         r"Hội Nông dân|Hội Cựu chiến binh|Ban Chỉ huy Quân sự|Công an|Quận đoàn|Huyện đoàn|"
-         r"Thành đoàn|Đoàn Thanh niên|Sở [A-ZĐ]\w*(?: [a-zđ]\w*)*)")
-_PLACE_KIND = r"(?:quận|huyện|thị xã|phường|xã|thị trấn|thành phố|Thủ đô)"
-
-
-@lru_cache(maxsize=1)
-def _actor_pattern() -> re.Pattern[str]:
-    names = {p.name for p in places.districts() + places.communes()} | {"Hà Nội"}
-    name = "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)"
-    place = rf"(?: {_PLACE_KIND}(?: {name})?| {name})?"
-    body = _UNIT + place
-    return re.compile(
-        rf"(?P<position>{_ROLE} (?P<unit>{body}))|(?P<body>{body})"
-        rf"|(?P<bare>(?:Quận|Huyện|Thị xã|Phường|Xã) {name})"
-    )
+#: The launcher of a launch whose text names nobody.
+NO_LAUNCHER: dict[str, str | None] = {
+    "person": None, "position": None, "body": None, "level": "unknown", "unit": None}
 
 
 @dataclass
@@ -88,9 +71,8 @@ class _Launch:
     def record(self, lead_date: date | None) -> dict[str, Any]:
         primary = max(self.mentions, key=_Mention.richness)
         launcher = dict(primary.launcher)
-        for m in self.mentions:
-            if not launcher["body"] and m.launcher["body"]:
-                launcher["body"] = m.launcher["body"]
+        if not launcher["position"] and not launcher["body"]:
+            launcher = dict(next((m.launcher for m in self.mentions if m.launcher["body"]), launcher))
         first = {
             name: next((getattr(m, name) for m in [primary, *self.mentions] if getattr(m, name)),
                        None)
@@ -165,13 +147,14 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         title = after[:title_end].strip().rstrip(".")
         clause_end = text.find(";", verb.end())
         clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
-        launcher = _launcher(before) or _launcher_after(after[title_end:])
+        actor = subject_before(text, verb.start()) or actor_at(after[title_end:].lstrip(", "))
+        launcher = actor.record() if actor else dict(NO_LAUNCHER)
         found.append(_Mention(
             sentence=sentence,
             kind=_kind(title),
             title=title,
             names=_names(clause_after, 0, context_required=False) or _unquoted_name(title),
-            launcher=launcher or {"person": None, "position": None, "body": None},
+            launcher=launcher,
             date=_event_date(text[: verb.start()], published),
             occasion=_occasion(clause_after),
             period=_period(clause_after, published),
@@ -229,40 +212,9 @@ def _unquoted_name(title: str) -> list[str]:
     if not match:
         return []
     name = match.group("name")
-    if _actor_pattern().match(name) or _OCCASION.match(fold(name)) or re.match(r"[Nn]ăm\b", name):
+    if actor_at(name) or _OCCASION.match(fold(name)) or re.match(r"[Nn]ăm\b", name):
         return []
     return [name]
-
-
-def _launcher(before: str) -> dict[str, str | None] | None:
-    """The last actor named before the verb in its clause."""
-    actors = list(_actor_pattern().finditer(before))
-    if not actors:
-        return None
-    return _actor(actors[-1], before)
-
-
-def _launcher_after(rest: str) -> dict[str, str | None] | None:
-    """ "Phát động ..., Chủ tịch UBND quận X Võ Đăng Dũng kêu gọi": the actor after the title."""
-    match = _actor_pattern().match(rest.lstrip(", "))
-    return _actor(match, rest.lstrip(", ")) if match else None
-
-
-def _actor(match: re.Match[str], text: str) -> dict[str, str | None]:
-    if match.group("position"):
-        person_words = []
-        for word in text[match.end() :].split(" ")[1:6]:
-            clean = word.rstrip(",.;:")
-            if not clean or not clean[0].isupper():
-                break
-            person_words.append(clean)
-            if clean != word:
-                break
-        person = " ".join(person_words) if len(person_words) >= 2 else None
-        return {"person": person, "position": match.group("position"),
-                "body": match.group("unit")}
-    body = match.group("body") or match.group("bare")
-    return {"person": None, "position": None, "body": body}
 
 
 def _occasion(text: str) -> str | None:
