@@ -9,6 +9,7 @@ lists every rule with examples.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,7 +28,18 @@ _CAMPAIGN = re.compile(
 _NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
 #: Launched by someone else: "do thành phố phát động", "được phát động".
 _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*)$")
-_BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó)\b")
+_BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
+#: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
+#: reports no launch of its own.
+_REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nhiệm kỳ qua|đã ban hành|"
+                     r"đã chỉ đạo|thường xuyên phát động")
+#: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.
+_NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?:cao điểm )?thi đua|phong trào|"
+                            r"cuộc vận động)\b)")
+#: Before a quoted span: the last of these words says whether it names the campaign or something
+#: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign).
+_NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
+                          r"|(?P<other>kỷ niệm|chào mừng|hướng tới|cuộc thi|hội thi|tổng kết|sơ kết|Ngày)")
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
@@ -81,7 +93,7 @@ class _Launch:
         evidence = [m.sentence for m in self.mentions] + self.extra_evidence
         return {
             "title": primary.title,
-            "kind": primary.kind,
+            "kind": next((m.kind for m in [primary, *self.mentions] if m.kind != "other"), "other"),
             "names": self.names,
             "launcher": launcher,
             "date": first["date"] or lead_date,
@@ -109,7 +121,7 @@ def extract_campaign_launches(
         previous_had_launch = False
         for sentence in field_sentences:
             if previous_had_launch and launches and _BREAKDOWN_START.match(sentence.text):
-                names = _names(sentence.text, 0, context_required=True)
+                names = _names(sentence.text, context_required=True)
                 if names:
                     _add_names(launches[-1], names)
                     launches[-1].extra_evidence.append(sentence)
@@ -141,24 +153,27 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         after = text[verb.end() :]
         if _PASSIVE_BEFORE.search(before.rstrip()) or _NOT_CAMPAIGN.match(after):
             continue
-        if not _CAMPAIGN.match(after):
+        if not _CAMPAIGN.match(after) or _REVIEW.search(text[: verb.start()]):
             continue
         title_end = _title_end(after)
-        title = after[:title_end].strip().rstrip(".")
         clause_end = text.find(";", verb.end())
         clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
         actor = subject_before(text, verb.start()) or actor_at(after[title_end:].lstrip(", "))
         launcher = actor.record() if actor else dict(NO_LAUNCHER)
-        found.append(_Mention(
-            sentence=sentence,
-            kind=_kind(title),
-            title=title,
-            names=_names(clause_after, 0, context_required=False) or _unquoted_name(title),
-            launcher=launcher,
-            date=_event_date(text[: verb.start()], published),
-            occasion=_occasion(clause_after),
-            period=_period(clause_after, published),
-        ))
+        bounds = [0, *(m.end() for m in _NEXT_CAMPAIGN.finditer(after[:title_end])), title_end]
+        for i, (start, end) in enumerate(itertools.pairwise(bounds)):
+            title = _NEXT_CAMPAIGN.split(after[start:end])[0].strip().rstrip(".")
+            names_end = end if i + 2 < len(bounds) else len(clause_after)
+            found.append(_Mention(
+                sentence=sentence,
+                kind=_kind(title),
+                title=title,
+                names=_names(clause_after[start:names_end]) or _unquoted_name(title),
+                launcher=launcher,
+                date=_event_date(text[: verb.start()], published),
+                occasion=_occasion(clause_after),
+                period=_period(clause_after, published),
+            ))
     return found
 
 
@@ -190,9 +205,14 @@ def _kind(title: str) -> str:
     return "other"
 
 
-def _names(text: str, start: int, context_required: bool) -> list[str]:
+def _names(text: str, context_required: bool = False) -> list[str]:
+    """Quoted names in a launch's words. A quote after an anniversary, a contest or a review is
+    not the campaign's name; with ``context_required`` a campaign word must come before it."""
     names = []
-    for match in _QUOTED.finditer(text, start):
+    for match in _QUOTED.finditer(text):
+        words = list(_NAME_OR_NOT.finditer(text, 0, match.start()))
+        if words and words[-1].group("other"):
+            continue
         if context_required and not _NAME_CONTEXT.search(text[: match.start()]):
             continue
         name = next(g for g in match.groups() if g is not None).strip()
@@ -261,11 +281,14 @@ def _event_date(text: str, published: date | None) -> date | None:
 
 
 def _lead_date(fields: list[list[Sentence]], published: date | None) -> date | None:
-    """The event day the sapo opens with, which a launch without its own date shares."""
-    for field_sentences in fields:
-        for sentence in field_sentences[:1]:
-            if sentence.field == "sapo":
-                return _event_date(sentence.text[:40], published)
+    """The event day the sapo (else the body) opens with, which a launch without its own date
+    shares: "Chiều 8/10, Thành ủy ... tổ chức ..."."""
+    openers = {s.field: s for field_sentences in fields for s in field_sentences[:1]}
+    for name in ("sapo", "body"):
+        if name in openers:
+            day = _event_date(openers[name].text[:40], published)
+            if day:
+                return day
     return None
 
 
