@@ -67,7 +67,8 @@ def test_seed_record_matches_the_worked_example() -> None:
     [launch] = record["campaign_launches"]
     assert launch["launcher"] == {"person": "Võ Đăng Dũng",
                                   "position": "Chủ tịch UBND quận Thanh Xuân",
-                                  "body": "UBND quận Thanh Xuân"}
+                                  "body": "UBND quận Thanh Xuân",
+                                  "level": "district", "unit": "UBND quận Thanh Xuân"}
     assert launch["names"] == [
         "Tổ liên gia an toàn phòng cháy, chữa cháy",
         "Hoàn thành xuất sắc nhiệm vụ thu ngân sách nhà nước quận Thanh Xuân năm 2023"]

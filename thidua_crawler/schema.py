@@ -34,7 +34,8 @@ LAUNCH = _object(["title", "kind", "names", "launcher", "date", "occasion", "per
                   "evidence"], {
     "title": STRING, "kind": {"enum": list(KINDS)}, "names": _array(STRING),
     "launcher": _object(["person", "position", "body"], {
-        "person": NULLABLE_STRING, "position": NULLABLE_STRING, "body": NULLABLE_STRING}),
+        "person": NULLABLE_STRING, "position": NULLABLE_STRING, "body": NULLABLE_STRING,
+        "level": {"enum": list(LEVELS)}, "unit": NULLABLE_STRING}),
     "date": NULLABLE_DATE, "occasion": NULLABLE_STRING,
     "period": {"bsonType": ["object", "null"], "properties": {"start": DATE, "end": DATE}},
     "evidence": EVIDENCE,

@@ -15,7 +15,14 @@ from typing import Any
 
 from thidua_crawler.extract.numbers import NUMBER_DIGITS, NUMBER_WORDS, parse_digits, parse_words
 from thidua_crawler.extract.text import Sentence
-from thidua_crawler.extract.units import CAP_WORD, GRASSROOTS, NATIONAL, bare_name_pattern, find_units
+from thidua_crawler.extract.units import (
+    CAP_WORD,
+    GRASSROOTS,
+    NATIONAL,
+    ROLES,
+    bare_name_pattern,
+    find_units,
+)
 
 _APPROX = r"(?:(?P<approx>[Gg]ần|[Hh]ơn|[Tt]rên|[Kk]hoảng|[Xx]ấp xỉ|[Nn]gót|[Cc]hừng|[Tt]ới)\s+)?"
 
@@ -88,6 +95,7 @@ _SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_AWARD_VERB
 #: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
 _HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởng)"
 _HEAD_OF_UNIT = re.compile(rf"{_HEAD_ROLE}\s+$")
+_ROLE_BEFORE = re.compile(rf"(?:{ROLES})\s+$")
 #: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
 _HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty))?"
                            rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
@@ -293,7 +301,8 @@ def _level_cues(text: str) -> list[_Cue]:
         if not (_CONFERS_AFTER.match(text[unit.end : unit.end + 80]) or _FORM_OF.search(before)):
             continue
         head = _HEAD_OF_UNIT.search(before)
-        start = unit.start - len(head.group(0)) if head else unit.start
+        role = _ROLE_BEFORE.search(before)
+        start = unit.start - len(role.group(0)) if role else unit.start
         cues.append(_Cue(start, unit.end, GRASSROOTS if head else unit.level, text[start : unit.end],
                          False))
     cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)
@@ -324,9 +333,8 @@ def _governing_cue(text: str, counts: list[_Count], i: int, cues: list[_Cue],
     with no subject ("...; khen thưởng 26 cá nhân"), the unit the sentence opens with.
     """
     c = counts[i]
-    segment_end = counts[i + 1].start if i + 1 < len(counts) else len(text)
-    clause_end = min(segment_end, c.clause[1])
-    own = [k for k, q in enumerate(cues) if c.end <= q.start < clause_end
+    segment_end = _segment_bounds(text, counts, i)[1]
+    own = [k for k, q in enumerate(cues) if c.end <= q.start < segment_end
            and not (q.marker and any(0 <= n.start - q.end < 40 for n in counts[i + 1 :]))]
     if own:
         claimed.update(own)
@@ -378,15 +386,17 @@ def _level_marker(before: str) -> str | None:
 
 
 def _segment(text: str, counts: list[_Count], i: int) -> str:
-    """The words that belong to count i: from the previous count to the next, in its clause."""
+    return text[slice(*_segment_bounds(text, counts, i))]
+
+
+def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
+    """Where the words that belong to count i lie: from the previous count to the next, in its
+    clause, and not past "và nhiều/các ..." (another group of recipients)."""
     c = counts[i]
     start = max(c.clause[0], counts[i - 1].end if i else 0)
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
-    tail = text[c.end : end]
-    cut = re.search(r" và (?:nhiều|các|một số|hàng)", tail)
-    if cut:
-        end = c.end + cut.start()
-    return text[start:end]
+    cut = re.search(r" và (?:nhiều|các|một số|hàng)", text[c.end : end])
+    return start, c.end + cut.start() if cut else end
 
 
 def _forms(segment: str) -> list[str]:

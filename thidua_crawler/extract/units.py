@@ -87,7 +87,7 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
 )
 
 #: Positions that confer or launch, with the level they carry on their own (None: their unit's).
-_ROLES = (r"(?:Phó )?Chủ tịch(?: nước)?|(?:Phó )?Bí thư(?: Thường trực)?|(?:Phó |Tổng )?Giám đốc|"
+ROLES = (r"(?:Phó )?Chủ tịch(?: nước)?|(?:Phó )?Bí thư(?: Thường trực)?|(?:Phó |Tổng )?Giám đốc|"
           r"(?:Phó )?Trưởng [Bb]an|Trưởng|Chủ nhiệm|Hiệu trưởng|Chỉ huy trưởng|Thủ trưởng|"
           r"Khối trưởng|Cụm trưởng|(?:Tỉnh|Thành|Quận|Huyện) ủy viên|Ủy viên(?: Ban Thường vụ)?|"
           r"(?:Phó )?Thủ tướng(?: Chính phủ)?|(?:Bộ|Thứ) trưởng|Thường trực")
@@ -249,7 +249,7 @@ def bare_name_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def role_pattern() -> re.Pattern[str]:
     """A position: a role, optionally followed by its unit ("Chủ tịch UBND quận Cầu Giấy")."""
-    return re.compile(rf"(?<!\w)(?:{_ROLES})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{ROLES})(?!\w)")
 
 
 def role_level(role: str) -> str | None:
