@@ -223,6 +223,8 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
     """The counts of one sentence. ``continues``: it spells out the previous sentence's total
     ("(Trong đó, có 05 cá nhân ...)", or after "... gồm:"), so it needs no award word of its own."""
     text = sentence.text
+    if _COLLECTIVE not in text and _INDIVIDUAL not in text:
+        return []  # most sentences: no count can match, so skip the costlier patterns
     if not (continues or _AWARD_CUE.search(text) or (_BREAKDOWN.match(text) and _level_marker(text))):
         return []
     counts: list[_Count] = []
