@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SCRAPY := $(VENV)/bin/scrapy
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo crawl test lint eval bench scheduled clean
+.PHONY: setup demo crawl test lint eval eval-real bench scheduled clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ eval: setup
 	$(PY) -m thidua_crawler.evaluation corpus/passages.json
 	@echo
 	$(PY) -m thidua_crawler.evaluation corpus/heldout.json
+
+## Score the rules on real published text (../shared/real/dev.json, kept outside the project).
+REAL_DEV ?= ../shared/real/dev.json
+eval-real: setup
+	$(PY) -m thidua_crawler.evaluation $(REAL_DEV) --if-present
 
 ## How fast the parts are (parsing, extraction, storage, a whole crawl): prints figures.
 bench: setup

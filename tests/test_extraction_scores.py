@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from thidua_crawler.evaluation import DEFAULT_CORPUS, TARGET_TYPES, evaluate, load
+from thidua_crawler.evaluation import (
+    DEFAULT_CORPUS,
+    TARGET_TYPES,
+    Score,
+    evaluate,
+    load,
+    main,
+    wilson,
+)
 
 #: F1 the rules reach on each corpus, per target fact type (the project's goal is >= 0.97).
 REACHED = {"passages.json": 1.0, "heldout.json": 1.0}
+#: What each corpus must hold at the least (passages, distractors).
+SIZE = {"passages.json": (60, 9), "heldout.json": (12, 2)}
 
 
 @pytest.fixture(scope="module", params=sorted(REACHED))
@@ -18,9 +28,9 @@ def report(request):
 
 def test_corpus_is_large_and_covers_distractors(report) -> None:
     name, result = report
-    if name == "passages.json":
-        assert result.passages >= 40
-        assert result.distractors >= 8
+    passages, distractors = SIZE[name]
+    assert result.passages >= passages
+    assert result.distractors >= distractors
 
 
 @pytest.mark.parametrize("fact_type", TARGET_TYPES)
@@ -40,4 +50,25 @@ def test_report_names_every_fact_type_and_speed(report) -> None:
     text = result.format()
     for fact_type in TARGET_TYPES:
         assert fact_type in text
-    assert "passages/s" in text and result.articles_per_second > 0
+    assert "passages/s" in text and "95% CI" in text
+
+
+def test_wilson_interval_brackets_the_proportion() -> None:
+    low, high = wilson(8, 10)
+    assert round(low, 3) == 0.490 and round(high, 3) == 0.943  # the textbook values for 8/10
+    assert wilson(0, 0) == (0.0, 1.0)
+
+
+def test_bootstrap_interval_widens_with_errors() -> None:
+    perfect, noisy = Score(), Score()
+    for i in range(20):
+        perfect.add(f"p{i}", ["a"], ["a"])
+        noisy.add(f"p{i}", ["a"], ["a"] if i % 4 else ["b"])
+    assert perfect.f1_interval() == (1.0, 1.0)
+    low, high = noisy.f1_interval()
+    assert low < noisy.f1 < high < 1.0
+
+
+def test_missing_real_corpus_is_one_line_not_a_failure(tmp_path, capsys) -> None:
+    main([str(tmp_path / "dev.json"), "--if-present"])
+    assert capsys.readouterr().out.count("\n") == 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,10 +30,13 @@ TARGET_TYPES = ("award_tuples", "award_tuples_ignoring_level", "launch_detection
 
 @dataclass
 class Score:
+    """Multiset matches of one fact type, kept per passage so intervals can resample passages."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
     errors: list[str] = field(default_factory=list)
+    per_passage: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -43,19 +48,56 @@ class Score:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _f1(self.tp, self.fp, self.fn)
 
     def add(self, passage: str, gold: Iterable[Any], predicted: Iterable[Any]) -> None:
         g, p = Counter(gold), Counter(predicted)
         both = g & p
-        self.tp += sum(both.values())
-        self.fp += sum((p - both).values())
-        self.fn += sum((g - both).values())
+        tp, fp, fn = sum(both.values()), sum((p - both).values()), sum((g - both).values())
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
+        self.per_passage.append((tp, fp, fn))
         for item in (p - both).elements():
             self.errors.append(f"{passage}: extra   {item}")
         for item in (g - both).elements():
             self.errors.append(f"{passage}: missing {item}")
+
+    def precision_interval(self) -> tuple[float, float]:
+        return wilson(self.tp, self.tp + self.fp)
+
+    def recall_interval(self) -> tuple[float, float]:
+        return wilson(self.tp, self.tp + self.fn)
+
+    def f1_interval(self, rounds: int = 2000, seed: int = 20261128) -> tuple[float, float]:
+        """95 % percentile bootstrap over passages (facts of one passage are not independent)."""
+        if not self.per_passage:
+            return (1.0, 1.0)
+        rng = random.Random(seed)
+        n = len(self.per_passage)
+        samples = []
+        for _ in range(rounds):
+            tp = fp = fn = 0
+            for _ in range(n):
+                a, b, c = self.per_passage[rng.randrange(n)]
+                tp, fp, fn = tp + a, fp + b, fn + c
+            samples.append(_f1(tp, fp, fn))
+        samples.sort()
+        return samples[int(0.025 * rounds)], samples[int(0.975 * rounds) - 1]
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    if tp + fp + fn == 0:
+        return 1.0
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95 % by default); (0, 1) with no trials."""
+    if trials == 0:
+        return (0.0, 1.0)
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _award(a: dict[str, Any], level: bool) -> tuple:
@@ -113,22 +155,29 @@ class Report:
     false_awards_on_distractors: int
     articles_per_second: float
 
-    def format(self, show_errors: bool = False) -> str:
+    def format(self, show_errors: bool = False, corpus: str = "") -> str:
         lines = [f"extractor {EXTRACTOR_VERSION}: {self.passages} passages "
-                 f"({self.distractors} distractors)", "",
-                 f"{'fact type':30} {'TP':>5} {'FP':>4} {'FN':>4} {'P':>6} {'R':>6} {'F1':>6}"]
+                 f"({self.distractors} distractors){' from ' + corpus if corpus else ''}", "",
+                 f"{'fact type':28} {'TP':>4} {'FP':>3} {'FN':>3} {'P':>5} {'95% CI':>11} "
+                 f"{'R':>5} {'95% CI':>11} {'F1':>5} {'95% CI':>11}"]
         for name, s in self.scores.items():
             mark = "" if name in TARGET_TYPES else "  (informational)"
-            lines.append(f"{name:30} {s.tp:5d} {s.fp:4d} {s.fn:4d} {s.precision:6.3f} "
-                         f"{s.recall:6.3f} {s.f1:6.3f}{mark}")
-        lines += ["", f"false award counts on distractor passages: "
-                      f"{self.false_awards_on_distractors}",
+            lines.append(f"{name:28} {s.tp:4d} {s.fp:3d} {s.fn:3d} {s.precision:5.3f} "
+                         f"{_interval(s.precision_interval())} {s.recall:5.3f} "
+                         f"{_interval(s.recall_interval())} {s.f1:5.3f} "
+                         f"{_interval(s.f1_interval())}{mark}")
+        lines += ["", "P and R intervals: Wilson; F1 interval: bootstrap over passages (2,000 rounds).",
+                  f"false award counts on distractor passages: {self.false_awards_on_distractors}",
                   f"extraction speed: {self.articles_per_second:,.0f} passages/s "
                   f"(places, launches and awards; one core)"]
         if show_errors:
             for name, s in self.scores.items():
                 lines += [f"\n[{name}]", *s.errors] if s.errors else []
         return "\n".join(lines)
+
+
+def _interval(bounds: tuple[float, float]) -> str:
+    return f"[{bounds[0]:.2f},{bounds[1]:.2f}]"
 
 
 def evaluate(passages: list[dict[str, Any]], timing_rounds: int = 5) -> Report:
@@ -159,8 +208,15 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--show-errors", action="store_true", help="list every mismatch")
+    parser.add_argument("--if-present", action="store_true",
+                        help="say so in one line and succeed when the corpus file is absent")
     args = parser.parse_args(argv)
-    print(evaluate(load(args.corpus)).format(args.show_errors))
+    if not args.corpus.exists():
+        if args.if_present:
+            print(f"{args.corpus}: not here, nothing scored (it is not part of the project)")
+            return
+        parser.error(f"{args.corpus}: no such file")
+    print(evaluate(load(args.corpus)).format(args.show_errors, corpus=str(args.corpus)))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from thidua_crawler.extract.launches import extract_campaign_launches
 from thidua_crawler.extract.places import places_about
 from thidua_crawler.extract.text import sentences
 
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.11.2"
 
 
 def _day(published: datetime | date | None) -> date | None:

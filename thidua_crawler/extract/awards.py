@@ -58,7 +58,8 @@ _AWARD_CUE = re.compile(
 #: Things handed out that are not state commendations: contest prizes, party badges, sports.
 _NOT_COMMENDATION = re.compile(
     r"\bgiải (?:[Nn]hất|[Nn]hì|[Bb]a|[Tt]ư|[Kk]huyến khích|[Đđ]ặc biệt|[A-D]\b)|đạt giải|trao giải|"
-    r"[Hh]uy hiệu|[Hh]uy chương (?:[Vv]àng|[Bb]ạc|[Đđ]ồng)|suất quà|phần quà|\bquà\b|học bổng"
+    r"[Hh]uy hiệu(?! (?:TP|[Tt]hành phố))|[Hh]uy chương (?:[Vv]àng|[Bb]ạc|[Đđ]ồng)|"
+    r"suất quà|phần quà|\bquà\b|học bổng"
 )
 #: A count followed by these is about taking part, not being commended.
 _NOT_RECIPIENTS_AFTER = re.compile(
@@ -119,9 +120,11 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Cờ(?: thi đua)?(?=[ ,])"), "emulation_flag"),
     (re.compile(r"[Bb]ằng khen(?! (?:của )?Thủ tướng)"), "certificate"),
     (re.compile(r"[Gg]iấy khen"), "commendation"),
-    (re.compile(r"[Cc]hiến sĩ thi đua|[Ll]ao động tiên tiến|[Tt]ập thể lao động (?:xuất sắc|tiên tiến)|"
+    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua|CSTĐ|[Ll]ao động tiên tiến|LĐTT|LĐXS|"
+                r"[Tt]ập thể lao động (?:xuất sắc|tiên tiến)|"
                 r"[Đđ]ơn vị (?:quyết thắng|tiên tiến)"), "emulation_title"),
 )
+_OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)")
 #: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
 #: not read as an award.
 _PROPOSED = re.compile(r"(?:đề nghị|đề xuất|\btrình\b|xét)(?:[^,;.]{0,60}?(?:tặng|khen thưởng|khen)\b)?"
@@ -252,7 +255,7 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
             c.count = -1  # a prize or a badge, not a commendation
             continue
-        c.forms = _forms(segment)
+        c.forms = _forms(text[c.end : _segment_bounds(text, counts, i)[1]]) or _forms(segment)
         cue = _governing_cue(text, counts, i, cues, claimed)
         c.conferred_by = cue.text if cue and not cue.marker else None
         if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
@@ -398,6 +401,9 @@ def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     start = max(c.clause[0], counts[i - 1].end if i else 0)
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
     cut = re.search(r" và (?:nhiều|các|một số|hàng)", text[c.end : end])
+    if i + 1 < len(counts) and counts[i + 1].clause == c.clause:
+        # "... cho 4 tập thể và Bằng khen cho 18 tập thể": what governs the next count is its own
+        cut = cut or re.search(r"(?:,|\svà)\s[^,;]*?(?:\bcho|đối với)\s*$", text[c.end : end])
     return start, c.end + cut.start() if cut else end
 
 
@@ -406,6 +412,8 @@ def _forms(segment: str) -> list[str]:
     for pattern, form in _FORMS:
         for m in pattern.finditer(segment):
             hits.append((m.start(), form))
+    if not hits and _OTHER_FORM.search(segment):
+        return ["other"]  # a title or honour the law's list does not name ("Công dân Thủ đô ưu tú")
     return list(dict.fromkeys(form for _, form in sorted(hits)))
 
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from thidua_crawler.extract import places
-from thidua_crawler.extract.actors import actor_at, subject_before
+from thidua_crawler.extract.actors import actor_at, actors, subject_before
 from thidua_crawler.extract.text import Sentence, fold
 
 _VERB = re.compile(r"[Pp]hát động")
@@ -117,9 +117,11 @@ def extract_campaign_launches(
     """
     launches: list[_Launch] = []
     lead_date = _lead_date(fields, published)
+    read: list[Sentence] = []
     for field_sentences in fields:
         previous_had_launch = False
         for sentence in field_sentences:
+            read.append(sentence)
             if previous_had_launch and launches and _BREAKDOWN_START.match(sentence.text):
                 names = _names(sentence.text, context_required=True)
                 if names:
@@ -129,6 +131,8 @@ def extract_campaign_launches(
             mentions = _mentions(sentence, published)
             previous_had_launch = bool(mentions)
             for mention in mentions:
+                if mention.launcher["position"] and not mention.launcher["person"]:
+                    mention.launcher = _named_earlier(mention.launcher, read) or mention.launcher
                 target = next((lch for lch in launches if _same(lch, mention)), None)
                 if target is None:
                     target = _Launch()
@@ -136,6 +140,18 @@ def extract_campaign_launches(
                 target.mentions.append(mention)
                 _add_names(target, mention.names)
     return [launch.record(lead_date) for launch in launches]
+
+
+def _named_earlier(launcher: dict[str, str | None], read: list[Sentence]) -> dict[str, str | None] | None:
+    """ "Chủ tịch UBND huyện cũng phát động ..." is the chairman the article named before
+    ("Chủ tịch UBND huyện Sóc Sơn Nguyễn Văn A"): the latest earlier actor whose position this
+    one abbreviates, with a person."""
+    short = fold(launcher["position"] or "")
+    for sentence in reversed(read):
+        for actor in reversed(actors(sentence.text)):
+            if actor.person and actor.position and short in fold(actor.position):
+                return actor.record()
+    return None
 
 
 def _add_names(launch: _Launch, names: list[str]) -> None:
@@ -162,7 +178,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         launcher = actor.record() if actor else dict(NO_LAUNCHER)
         bounds = [0, *(m.end() for m in _NEXT_CAMPAIGN.finditer(after[:title_end])), title_end]
         for i, (start, end) in enumerate(itertools.pairwise(bounds)):
-            title = _NEXT_CAMPAIGN.split(after[start:end])[0].strip().rstrip(".")
+            title = re.sub(r"\s(?:và|cùng)\s*$", "", after[start:end]).strip().rstrip(".")
             names_end = end if i + 2 < len(bounds) else len(clause_after)
             found.append(_Mention(
                 sentence=sentence,
@@ -295,6 +311,8 @@ def _lead_date(fields: list[list[Sentence]], published: date | None) -> date | N
 def _same(launch: _Launch, mention: _Mention) -> bool:
     """Two mentions name one launch when they agree on its kind and nothing tells them apart:
     a shared occasion, name or wording, or the same launching body with no rival names."""
+    if any(other.sentence is mention.sentence for other in launch.mentions):
+        return False  # "phát động X và Y": one sentence, two campaigns
     for other in launch.mentions:
         if not _compatible_kinds(other, mention):
             continue
