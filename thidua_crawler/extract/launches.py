@@ -22,12 +22,13 @@ from thidua_crawler.extract.text import Sentence, fold
 _VERB = re.compile(r"[Pp]hát động")
 _CAMPAIGN = re.compile(
     r"^\s*(?:các |một |cuộc |chương trình |đợt )?"
-    r"(?:đợt (?:cao điểm )?thi đua|cao điểm thi đua|phong trào thi đua|phong trào|thi đua|"
-    r"cuộc vận động|chương trình thi đua)\b"
+    r"(?:[Đđ]ợt (?:cao điểm )?thi đua|[Cc]ao điểm thi đua|[Pp]hong trào thi đua|[Pp]hong trào|[Tt]hi đua|"
+    r"[Cc]uộc vận động|[Cc]hương trình thi đua)\b"
 )
 _NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
 #: Launched by someone else: "do thành phố phát động", "được phát động".
-_PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*)$")
+_PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*"
+                             r"|\b(?:đến|trong|qua|nhờ) việc\s*)$")
 _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
 #: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
 #: reports no launch of its own.
@@ -40,9 +41,11 @@ _NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?
 #: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign).
 _NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
                           r"|(?P<other>kỷ niệm|chào mừng|hướng tới|cuộc thi|hội thi|tổng kết|sơ kết|Ngày)")
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|«([^»]+)»")
+#: Quoted spans; the press often opens with one mark and closes with another ("...”).
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
+_BARE_KIND_END = re.compile(r"(?:quận|huyện|thị xã|phường|xã|tỉnh|thành phố|TP)$")
 _DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _PERIOD = re.compile(r"\(\s*" + _DMY + r"\s*[-–—]\s*" + _DMY + r"\s*\)")
 _PERIOD_WORDS = re.compile(r"từ (?:ngày )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))? đến (?:hết )?"
@@ -67,11 +70,11 @@ class _Mention:
     occasion: str | None
     period: dict[str, date] | None
 
-    def richness(self) -> int:
-        field_rank = {"body": 2, "sapo": 1, "title": 0}[self.sentence.field]
-        return (4 if self.launcher["person"] else 2 if self.launcher["position"] else 0) + (
-            field_rank
-        )
+    def richness(self) -> tuple[bool, bool, int]:
+        """Which mention tells most about the launcher: a person, a position, then body before
+        sapo before title."""
+        return (bool(self.launcher["person"]), bool(self.launcher["position"]),
+                {"body": 2, "sapo": 1, "title": 0}[self.sentence.field])
 
 
 @dataclass
@@ -83,8 +86,9 @@ class _Launch:
     def record(self, lead_date: date | None) -> dict[str, Any]:
         primary = max(self.mentions, key=_Mention.richness)
         launcher = dict(primary.launcher)
-        if not launcher["position"] and not launcher["body"]:
-            launcher = dict(next((m.launcher for m in self.mentions if m.launcher["body"]), launcher))
+        if not launcher["position"]:
+            launcher = dict(next((m.launcher for m in self.mentions if _more_specific(m.launcher, launcher)),
+                                 launcher))
         first = {
             name: next((getattr(m, name) for m in [primary, *self.mentions] if getattr(m, name)),
                        None)
@@ -102,6 +106,17 @@ class _Launch:
             "evidence": primary.sentence.evidence(),
             "mentions": [s.evidence() for s in sorted(evidence, key=_reading_order)],
         }
+
+
+def _more_specific(candidate: dict[str, str | None], chosen: dict[str, str | None]) -> bool:
+    """A body where the chosen mention has none, or the same body with its place named where the
+    chosen one stops at the kind ("UBND huyện Chư Sê" for "UBND huyện")."""
+    if not candidate["body"]:
+        return False
+    if not chosen["body"]:
+        return True
+    mine, theirs = candidate["unit"] or "", chosen["unit"] or ""
+    return bool(_BARE_KIND_END.search(theirs)) and mine.startswith(theirs) and mine != theirs
 
 
 def _reading_order(s: Sentence) -> tuple[int, int]:
