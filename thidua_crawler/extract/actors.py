@@ -31,7 +31,7 @@ _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 _ROLE_ALONE = re.compile(r"(?:Tỉnh|Thành|Quận|Huyện) ủy viên|Ủy viên")
 #: Before an actor: it is not the one acting ("của UBND", "thuộc quận", "ngày thành lập quận").
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
-                       r"thành lập|đối với|do|được|Ngày|ngày)|[-/])\s*$")
+                       r"thành lập|đối với|do|được|Ngày|ngày))\s*$")
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")

@@ -86,9 +86,11 @@ class _Launch:
     def record(self, lead_date: date | None) -> dict[str, Any]:
         primary = max(self.mentions, key=_Mention.richness)
         launcher = dict(primary.launcher)
-        if not launcher["position"]:
-            launcher = dict(next((m.launcher for m in self.mentions if _more_specific(m.launcher, launcher)),
-                                 launcher))
+        if not launcher["position"] and not launcher["body"]:
+            launcher = dict(next((m.launcher for m in self.mentions if m.launcher["body"]), launcher))
+        fuller = next((m.launcher for m in self.mentions if _completes(m.launcher, launcher)), None)
+        if fuller:  # the body as written stays; the unit researchers group by gets its place
+            launcher["unit"], launcher["level"] = fuller["unit"], fuller["level"]
         first = {
             name: next((getattr(m, name) for m in [primary, *self.mentions] if getattr(m, name)),
                        None)
@@ -108,15 +110,11 @@ class _Launch:
         }
 
 
-def _more_specific(candidate: dict[str, str | None], chosen: dict[str, str | None]) -> bool:
-    """A body where the chosen mention has none, or the same body with its place named where the
-    chosen one stops at the kind ("UBND huyện Chư Sê" for "UBND huyện")."""
-    if not candidate["body"]:
-        return False
-    if not chosen["body"]:
-        return True
+def _completes(candidate: dict[str, str | None], chosen: dict[str, str | None]) -> bool:
+    """The same unit with its place named where the chosen one stops at the kind ("UBND huyện
+    Chư Sê" for "UBND huyện")."""
     mine, theirs = candidate["unit"] or "", chosen["unit"] or ""
-    return bool(_BARE_KIND_END.search(theirs)) and mine.startswith(theirs) and mine != theirs
+    return bool(_BARE_KIND_END.search(theirs)) and mine.startswith(theirs + " ")
 
 
 def _reading_order(s: Sentence) -> tuple[int, int]:
