@@ -80,7 +80,10 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
 #: Verbs of conferring, after which the unit before them is the conferring authority.
 _AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
                r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
-_ADVERBS = r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|đồng thời|ký|quyết định)\s+)*"
+_ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|đồng thời)\s+)*"
+            # "đã ký quyết định 1006/QĐ-UBND về việc khen thưởng ..."
+            r"(?:(?:ký|ban hành)\s+(?:các\s+)?[Qq]uyết định(?:\s+số)?(?:\s+[\w/.-]*\d[\w/.-]*)?"
+            r"(?:\s+(?:về việc|về))?\s+)?")
 #: "<unit> [person] [đã] tặng ...", "Quận Hà Đông: Khen thưởng ...": the unit confers.
 _CONFERS_AFTER = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
 #: "Bằng khen của <unit>", "khen thưởng ... của <unit>": the unit confers the form named before.
