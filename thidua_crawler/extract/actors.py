@@ -27,8 +27,6 @@ _PERSON_AFTER = re.compile(rf"^ ({_PERSON})(?!\w)")
 _PERSON_BEFORE = re.compile(rf"(?:(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí) )?({_PERSON})(?:, | - | – )$")
 #: What joins stacked positions.
 _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
-#: Roles that make a position on their own, without a unit ("Tỉnh ủy viên", "Chủ tịch" + name).
-_ROLE_ALONE = re.compile(r"(?:Tỉnh|Thành|Quận|Huyện) ủy viên|Ủy viên")
 #: Before an actor: it is not the one acting ("của UBND", "thuộc quận", "ngày thành lập quận").
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
                        r"thành lập|đối với|do|được|Ngày|ngày))\s*$")
@@ -36,6 +34,10 @@ _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|The
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
 _NOT_AN_ACTOR = re.compile(r"Chủ tịch Hồ Chí Minh|Bác Hồ")
+_DASH = re.compile(r"\s?[-–]\s?")
+#: An actor who attends ("Thủ tướng ... đã dự hội nghị ...") is a guest, not the one who launches.
+_ATTENDS = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?,?\s*(?:(?:đã|cũng|về)\s+)*"
+                      r"(?:dự|tham dự|chứng kiến|đến dự)\b")
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,36 @@ def actors(text: str) -> list[Actor]:
     """Every actor named in a text, in reading order."""
     units = find_units(text)
     pieces = _positions(text, units)
-    found = [_stack(text, group) for group in _stacks(text, pieces)]
+    found = [_stack(text, group, units) for group in _stacks(text, pieces)]
     taken = [(a.start, a.end) for a in found]
     for unit in units:
         if not any(s <= unit.start < e for s, e in taken):
             found.append(Actor(unit.start, unit.end, None, None, unit))
-    return sorted(found, key=lambda a: a.start)
+    return _appositions(text, sorted(found, key=lambda a: a.start))
+
+
+def _appositions(text: str, found: list[Actor]) -> list[Actor]:
+    """ "UBND huyện Mê Linh - Cụm trưởng Cụm thi đua số 9": a unit named with the role it holds
+    is one body, written whole."""
+    merged: list[Actor] = []
+    for actor in found:
+        last = merged[-1] if merged else None
+        if (last and last.position is None and last.body and actor.position and not actor.person
+                and _DASH.fullmatch(text[last.end : actor.start])):
+            body = Unit(text[last.start : actor.end], last.start, actor.end, last.body.unit,
+                        last.body.level)
+            merged[-1] = Actor(last.start, actor.end, None, None, body)
+        else:
+            merged.append(actor)
+    return merged
 
 
 def subject_before(text: str, end: int) -> Actor | None:
     """The actor of a verb at ``end``: the last actor before it that nothing else governs."""
     candidates = [a for a in actors(text[:end]) if _free(text, a)]
-    return candidates[-1] if candidates else None
+    if not candidates or _ATTENDS.match(text[candidates[-1].end : end]):
+        return None
+    return candidates[-1]
 
 
 def actor_at(text: str) -> Actor | None:
@@ -102,7 +122,8 @@ class _Piece:
 
 
 def _positions(text: str, units: list[Unit]) -> list[_Piece]:
-    """Each role with its unit ("Chủ tịch UBND quận X"), or alone when a name or another role follows."""
+    """Each role with its unit ("Chủ tịch UBND quận X"), alone before a name ("Chủ tịch Nguyễn Đức
+    Chung"), or alone inside a stack ("Thủ tướng Chính phủ, Chủ tịch Hội đồng ...")."""
     by_start = {u.start: u for u in units}
     pieces = []
     for role in role_pattern().finditer(text):
@@ -113,9 +134,12 @@ def _positions(text: str, units: list[Unit]) -> list[_Piece]:
             pieces.append(_Piece(role.start(), unit.end, unit, False))
         elif _PERSON_AFTER.match(text[role.end() :]):
             pieces.append(_Piece(role.start(), role.end(), None, True))
-        elif _ROLE_ALONE.fullmatch(role.group(0)) and text.startswith(", ", role.end()):
+        elif text.startswith(", ", role.end()):
             pieces.append(_Piece(role.start(), role.end(), None, False))
-    return [p for i, p in enumerate(pieces) if not (i and p.start < pieces[i - 1].end)]
+    pieces = [p for i, p in enumerate(pieces) if not (i and p.start < pieces[i - 1].end)]
+    # a role standing alone only counts as the first part of a stack
+    return [p for i, p in enumerate(pieces)
+            if p.unit or p.person_follows or (i + 1 < len(pieces) and pieces[i + 1].start == p.end + 2)]
 
 
 def _stacks(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
@@ -128,12 +152,14 @@ def _stacks(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
     return groups
 
 
-def _stack(text: str, group: list[_Piece]) -> Actor:
+def _stack(text: str, group: list[_Piece], units: list[Unit]) -> Actor:
     start, end = group[0].start, group[-1].end
     position = text[start:end]
     person = None
     after = _PERSON_AFTER.match(text[end:])
     before = _PERSON_BEFORE.search(text[:start])
+    if before and any(u.start <= before.start(1) < u.end for u in units):
+        before = None  # "UBND huyện Mê Linh - Cụm trưởng ...": a place's name, not a person's
     if after:
         person = after.group(1)
         end += after.end()

@@ -34,13 +34,16 @@ _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm
 #: reports no launch of its own.
 _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nhiệm kỳ qua|đã ban hành|"
                      r"đã chỉ đạo|thường xuyên phát động")
+#: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
+_REVIEW_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:sôi nổi|rộng khắp|sâu rộng)\b")
 #: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.
 _NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?:cao điểm )?thi đua|phong trào|"
                             r"cuộc vận động)\b)")
 #: Before a quoted span: the last of these words says whether it names the campaign or something
 #: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign).
 _NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
-                          r"|(?P<other>kỷ niệm|chào mừng|hướng tới|cuộc thi|hội thi|tổng kết|sơ kết|Ngày)")
+                          r"|(?P<other>kỷ niệm|chào mừng|hướng tới|[Cc]uộc thi|[Hh]ội thi|[Hh]ội thảo|"
+                          r"[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày)")
 #: Quoted spans; the press often opens with one mark and closes with another ("...”).
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
@@ -182,7 +185,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         after = text[verb.end() :]
         if _PASSIVE_BEFORE.search(before.rstrip()) or _NOT_CAMPAIGN.match(after):
             continue
-        if not _CAMPAIGN.match(after) or _REVIEW.search(text[: verb.start()]):
+        if not _CAMPAIGN.match(after) or _REVIEW.search(text[: verb.start()]) or _REVIEW_AFTER.match(after):
             continue
         title_end = _title_end(after)
         clause_end = text.find(";", verb.end())
@@ -227,7 +230,7 @@ def _kind(title: str) -> str:
         return "peak"
     if "đặc biệt" in t:
         return "special"
-    if "chuyên đề" in t or "theo đợt" in t or t.lstrip().startswith("đợt"):
+    if "chuyên đề" in t or re.search(r"\bđợt\b", t):
         return "thematic"
     if "phong trào" in t or "thường xuyên" in t or "cuộc vận động" in t:
         return "movement"

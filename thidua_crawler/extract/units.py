@@ -42,6 +42,7 @@ SURNAMES = frozenset(_SURNAME_LIST.split())
 _PLACE_KINDS: tuple[tuple[str, str, str], ...] = (
     # (pattern, written-out kind, level)
     (r"[Tt]hành phố|TP\.?|Tp\.?", "thành phố", CITY),
+    (r"[Tt]rung ương|T\.?Ư", "Trung ương", CENTRAL),
     (r"[Tt]ỉnh", "tỉnh", CITY),
     (r"[Qq]uận|Q\.", "quận", DISTRICT),
     (r"[Hh]uyện|H\.", "huyện", DISTRICT),
@@ -67,8 +68,8 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng Trung ương", "Ban Thi đua - Khen thưởng Trung ương",
      CENTRAL),
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng", "Ban Thi đua - Khen thưởng", None),
-    (r"Tổng Liên đoàn Lao động(?: Việt Nam)?", "Tổng Liên đoàn Lao động Việt Nam", CENTRAL),
-    (r"Liên đoàn Lao động|LĐLĐ", "Liên đoàn Lao động", None),
+    (r"Tổng Liên đoàn [Ll]ao động(?: Việt Nam)?", "Tổng Liên đoàn Lao động Việt Nam", CENTRAL),
+    (r"Liên đoàn [Ll]ao động|LĐLĐ", "Liên đoàn Lao động", None),
     (r"Hội Liên hiệp [Pp]hụ nữ|Hội LHPN", "Hội Liên hiệp Phụ nữ", None),
     (r"Hội Nông dân", "Hội Nông dân", None),
     (r"Hội Cựu [Cc]hiến binh", "Hội Cựu chiến binh", None),
@@ -77,8 +78,9 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Thành đoàn|Tỉnh đoàn", None, CITY),
     (r"Quận đoàn|Huyện đoàn|Thị đoàn", None, DISTRICT),
     (r"Ban Chỉ huy Quân sự|Bộ Chỉ huy Quân sự|Công an", None, None),
-    (r"Cụm thi đua(?: số \d+)?|Khối thi đua(?: (?:số \d+|" + CAP_WORD + r"(?: " + CAP_WORD + r")*))?",
-     None, None),
+    (r"CATP", "Công an", CITY),
+    (r"Cụm [Tt]hi đua(?: số [\dIVXL]+)?|Khối [Tt]hi đua(?: (?:số [\dIVXL]+|" + CAP_WORD
+     + r"(?: " + CAP_WORD + r")*))?", None, None),
     (r"(?:Phó )?Thủ tướng(?: Chính phủ)?|Chủ tịch nước|Chính phủ|Nhà nước|Quốc hội", None, NATIONAL),
     (r"Ban Chấp hành Trung ương|Trung ương", None, CENTRAL),
     # A department or ministry: "Sở Du lịch", "Sở Nông nghiệp và PTNT", "Bộ GD&ĐT", "Sở TT&TT".
@@ -118,20 +120,26 @@ def _grammar() -> re.Pattern[str]:
     known = _names_alternation()
     generic = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
     name = rf"(?:(?:{known})(?!\w)|{generic})"
-    place = (rf"(?:(?:{kind('k')})(?: (?P<name>{name}))?|(?P<capital>Hà Nội|Thủ đô)(?!\w)"
+    place = (rf"(?:(?P<hcm>TP\.? ?HCM|TPHCM)(?!\w)|(?:{kind('k')})(?: (?P<name>{name}))?"
+             rf"|(?P<capital>Hà Nội|Thủ đô)(?!\w)"
              rf"|(?P<kname>{known})(?!\w))")
     head = _HEAD_ALTERNATION
     sep = r"(?:\s?[-–]\s?|, | và )"
     joint = rf"(?P<heads>(?:{head})(?:{sep}(?:{head}))*)"
     return re.compile(
         rf"(?<![\w/-])(?:{joint}(?: (?P<place>{place}))?"
-        rf"|(?P<bare>(?:{kind('b')}) (?P<bname>{name})|Hà Nội(?!\w)|(?:[Tt]hành phố|TP)(?!\w)))"
+        rf"|(?P<bare>(?:{kind('b')}) (?P<bname>{name})|Hà Nội(?!\w)|(?:[Tt]hành phố|TP)(?!\w)"
+        rf"|(?P<plural>các (?:quận|huyện|thị xã|phường|xã))(?! [{_UP}])))"
     )
 
 
-#: A head is not the start of a member's title ("Tỉnh ủy viên").
-_HEAD_ALTERNATION = "(?:" + "|".join(f"(?:{p})" for p, _, _ in _HEADS) + r")(?! viên)"
+#: A head is not the start of a member's title ("Tỉnh ủy viên"); it may carry its abbreviation
+#: in brackets ("Ủy ban nhân dân (UBND)").
+_HEAD_ALTERNATION = ("(?:" + "|".join(f"(?:{p})" for p, _, _ in _HEADS)
+                     + r")(?! viên)(?: \([A-ZĐ]{2,}\))?")
 _HEAD_RE = re.compile(_HEAD_ALTERNATION)
+_ABBREVIATION_IN_BRACKETS = re.compile(r" \([A-ZĐ]{2,}\)$")
+_KIND_LEVELS = {written: level for _, written, level in _PLACE_KINDS}
 _HEAD_PATTERNS = tuple((re.compile(rf"(?:{p})$"), norm, level) for p, norm, level in _HEADS)
 
 
@@ -147,6 +155,9 @@ def find_units(text: str) -> list[Unit]:
 
 def _unit(m: re.Match[str]) -> Unit | None:
     text, start, end = m.group(0), m.start(), m.end()
+    if m.group("plural"):  # "các huyện trong Cụm đã khen thưởng ...": the districts together
+        kind_word = m.group("plural")[4:]
+        return Unit(text, start, end, kind_word, _KIND_LEVELS[kind_word], is_place=True)
     if m.group("bare") is not None:
         name = m.group("bname")
         place_kind = _kind(m, "b")
@@ -166,6 +177,8 @@ def _unit(m: re.Match[str]) -> Unit | None:
         name = m.group("name")
         if m.group("capital"):
             place_text, place_level = "thành phố Hà Nội", CITY
+        elif m.group("hcm"):
+            place_text, place_level = "thành phố Hồ Chí Minh", CITY
         elif m.group("kname"):
             place_text = m.group("kname")
         elif kind:
@@ -191,6 +204,7 @@ def _kind(m: re.Match[str], prefix: str) -> tuple[str, str] | None:
 
 
 def _head(written: str) -> tuple[str, str | None]:
+    written = _ABBREVIATION_IN_BRACKETS.sub("", written)
     for pattern, norm, level in _HEAD_PATTERNS:
         if pattern.match(written):
             return norm or written, level
