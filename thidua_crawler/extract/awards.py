@@ -80,7 +80,8 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
 #: Verbs of conferring, after which the unit before them is the conferring authority.
 _AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
                r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
-_ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|đồng thời)\s+)*"
+_ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|trân trọng|trang trọng|đồng thời)\s+)*"
+            r"(?:tổ chức (?:hội nghị|lễ|buổi lễ)\s+)?"
             # "đã ký quyết định 1006/QĐ-UBND về việc khen thưởng ..."
             r"(?:(?:ký|ban hành)\s+(?:các\s+)?[Qq]uyết định(?:\s+số)?(?:\s+[\w/.-]*\d[\w/.-]*)?"
             r"(?:\s+(?:về việc|về))?\s+)?")
@@ -124,7 +125,7 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[Bb]ằng khen(?! (?:của )?Thủ tướng)"), "certificate"),
     (re.compile(r"[Gg]iấy khen"), "commendation"),
     (re.compile(r"[Cc]hiến s[ĩỹ] thi đua|CSTĐ|[Ll]ao động tiên tiến|LĐTT|LĐXS|"
-                r"[Tt]ập thể lao động (?:xuất sắc|tiên tiến)|"
+                r"[Tt]ập thể [Ll]ao động (?:xuất sắc|tiên tiến)|"
                 r"[Đđ]ơn vị (?:quyết thắng|tiên tiến)"), "emulation_title"),
 )
 _OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)")
@@ -141,6 +142,8 @@ _AWARDED = re.compile(r"tặng|trao|được nhận|đón nhận|nhận|được
 APPROXIMATE_TOLERANCE = 0.05
 _YEAR = re.compile(r"(?i:năm)\s+((?:19[4-9]|20\d)\d)\b")
 _BREAKDOWN = re.compile(r"[Tt]rong đó|[Cc]ụ thể|[Gg]ồm")
+#: Between a "cấp ..." marker and the count it introduces ("cấp quận 685 tập thể", "cấp tỉnh: 60").
+_LEADS_TO_COUNT = re.compile(r"\s*(?::|với|có|là|gồm)?\s*(?:(?:gần|hơn|trên|khoảng)\s+)?")
 #: A sentence that spells out the previous one's total: "(Trong đó, ...", or one after "... gồm:".
 _BREAKDOWN_OPENING = re.compile(r"^\(?\s*(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm)\b")
 _BREAKDOWN_ENDING = re.compile(r"(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm|như sau)\s*:\s*$")
@@ -343,14 +346,23 @@ def _governing_cue(text: str, counts: list[_Count], i: int, cues: list[_Cue],
     c = counts[i]
     segment_end = _segment_bounds(text, counts, i)[1]
     own = [k for k, q in enumerate(cues) if c.end <= q.start < segment_end
-           and not (q.marker and any(0 <= n.start - q.end < 40 for n in counts[i + 1 :]))]
+           and not (q.marker and any(_LEADS_TO_COUNT.fullmatch(text[q.end : n.start])
+                                     for n in counts[i + 1 :]))]
     if own:
         claimed.update(own)
         levels = {cues[k].level for k in own}
         return cues[own[0]] if len(levels) == 1 else _AMBIGUOUS
-    before = [q for k, q in enumerate(cues) if q.end <= c.start and k not in claimed]
+    before = [q for k, q in enumerate(cues)
+              if c.clause[0] <= q.start and q.end <= c.start and k not in claimed]
     if before:
         return before[-1]
+    colon = text.find(":", 0, c.start)
+    if colon > 0 and c.clause[0] > colon and any(n.end <= colon for n in counts):
+        # "UBND thành phố khen thưởng 42.556 tập thể, cá nhân: ...; 5.530 lượt tập thể ...":
+        # the clauses of a list take the authority of the statement that opens it
+        head = [q for q in cues if q.end <= colon]
+        if head:
+            return head[-1]
     verbs = list(_SUBJECTLESS_VERB.finditer(text[c.clause[0] : c.start]))
     if verbs and (c.clause[0] > 0 or verbs[-1].start() > 0):
         opener = next((u for u in find_units(text[: c.clause[0] + verbs[-1].start()]) if u.level), None)
@@ -399,11 +411,12 @@ def _segment(text: str, counts: list[_Count], i: int) -> str:
 
 def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     """Where the words that belong to count i lie: from the previous count to the next, in its
-    clause, and not past "và nhiều/các ..." (another group of recipients)."""
+    clause."""
     c = counts[i]
     start = max(c.clause[0], counts[i - 1].end if i else 0)
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
-    cut = re.search(r" và (?:nhiều|các|một số|hàng)", text[c.end : end])
+    # not past "và nhiều/các ..." (another group of recipients) or a colon (the list it opens)
+    cut = re.search(r" và (?:nhiều|các|một số|hàng)|:", text[c.end : end])
     if i + 1 < len(counts) and counts[i + 1].clause == c.clause:
         # "... cho 4 tập thể và Bằng khen cho 18 tập thể": what governs the next count is its own
         cut = cut or re.search(r"(?:,|\svà)\s[^,;]*?(?:\bcho|đối với)\s*$", text[c.end : end])

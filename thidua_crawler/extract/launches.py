@@ -48,6 +48,7 @@ _NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
+_LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)")
 _BARE_KIND_END = re.compile(r"(?:quận|huyện|thị xã|phường|xã|tỉnh|thành phố|TP)$")
 _DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _PERIOD = re.compile(r"\(\s*" + _DMY + r"\s*[-–—]\s*" + _DMY + r"\s*\)")
@@ -191,6 +192,9 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         clause_end = text.find(";", verb.end())
         clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
         actor = subject_before(text, verb.start()) or actor_at(after[title_end:].lstrip(", "))
+        later = _LATER_DATE.search(clause_after)  # "... tổ chức lễ phát động ... vào sáng 7-8"
+        day = _event_date(text[: verb.start()], published) or (
+            _event_date(later.group(1), published) if later else None)
         launcher = actor.record() if actor else dict(NO_LAUNCHER)
         bounds = [0, *(m.end() for m in _NEXT_CAMPAIGN.finditer(after[:title_end])), title_end]
         for i, (start, end) in enumerate(itertools.pairwise(bounds)):
@@ -202,7 +206,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
                 title=title,
                 names=_names(clause_after[start:names_end]) or _unquoted_name(title),
                 launcher=launcher,
-                date=_event_date(text[: verb.start()], published),
+                date=day,
                 occasion=_occasion(clause_after),
                 period=_period(clause_after, published),
             ))
@@ -356,7 +360,7 @@ def _same_body(a: _Mention, b: _Mention) -> bool:
     body_a, body_b = a.launcher["body"], b.launcher["body"]
     if not body_a or not body_b:
         return True
-    fa, fb = fold(body_a), fold(body_b)
+    fa, fb = fold(a.launcher["unit"] or body_a), fold(b.launcher["unit"] or body_b)
     if fa in fb or fb in fa:
         return True
     places_a = {name for name, _, _ in _place_names(body_a)}
