@@ -76,15 +76,13 @@ def actors(text: str) -> list[Actor]:
 
 def _appositions(text: str, found: list[Actor]) -> list[Actor]:
     """ "UBND huyện Mê Linh - Cụm trưởng Cụm thi đua số 9": a unit named with the role it holds
-    is one body, written whole."""
+    is one actor, the unit."""
     merged: list[Actor] = []
     for actor in found:
         last = merged[-1] if merged else None
         if (last and last.position is None and last.body and actor.position and not actor.person
                 and _DASH.fullmatch(text[last.end : actor.start])):
-            body = Unit(text[last.start : actor.end], last.start, actor.end, last.body.unit,
-                        last.body.level)
-            merged[-1] = Actor(last.start, actor.end, None, None, body)
+            merged[-1] = Actor(last.start, actor.end, None, None, last.body)
         else:
             merged.append(actor)
     return merged

@@ -17,6 +17,8 @@ from thidua_crawler.extract.numbers import NUMBER_DIGITS, NUMBER_WORDS, parse_di
 from thidua_crawler.extract.text import Sentence
 from thidua_crawler.extract.units import (
     CAP_WORD,
+    CENTRAL,
+    CENTRAL_OR_CITY,
     GRASSROOTS,
     NATIONAL,
     ROLES,
@@ -97,6 +99,7 @@ _BARE_KIND_LEVEL = {"quận": "district", "huyện": "district", "thị xã": "d
                     "tỉnh": "city", "phường": "commune", "xã": "commune"}
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
 _SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_AWARD_VERB}")
+_AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
 #: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
 _HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởng)"
 _HEAD_OF_UNIT = re.compile(rf"{_HEAD_ROLE}\s+$")
@@ -314,8 +317,10 @@ def _level_cues(text: str) -> list[_Cue]:
         head = _HEAD_OF_UNIT.search(before)
         role = _ROLE_BEFORE.search(before)
         start = unit.start - len(role.group(0)) if role else unit.start
-        cues.append(_Cue(start, unit.end, GRASSROOTS if head else unit.level, text[start : unit.end],
-                         False))
+        level = GRASSROOTS if head else unit.level
+        if level == CENTRAL and _AND_CITY.match(text, unit.end):
+            level = CENTRAL_OR_CITY  # "Bằng khen Bộ Giáo dục và Đào tạo và thành phố"
+        cues.append(_Cue(start, unit.end, level, text[start : unit.end], False))
     cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)
              for m in _HEAD_CONFERS.finditer(text)]
     for m in _BARE_KIND.finditer(text):

@@ -19,8 +19,8 @@ from functools import lru_cache
 from thidua_crawler.extract import places
 
 #: Level codes, from the highest; the same codes as award levels.
-NATIONAL, CENTRAL, CITY, DISTRICT, COMMUNE, GRASSROOTS = (
-    "national", "central", "city", "district", "commune", "grassroots")
+NATIONAL, CENTRAL, CENTRAL_OR_CITY, CITY, DISTRICT, COMMUNE, GRASSROOTS = (
+    "national", "central", "central_or_city", "city", "district", "commune", "grassroots")
 
 _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 #: A capitalised word of a proper name ("Cầu", "TT&TT", "PTNT").
