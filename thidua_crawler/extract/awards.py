@@ -26,6 +26,8 @@ from thidua_crawler.extract.units import (
     find_units,
 )
 
+#: Stands for the count in the text a status is read from, so patterns can anchor on it.
+_COUNT_MARK = "\x00"
 _APPROX = r"(?:(?P<approx>[Gg]ần|[Hh]ơn|[Tt]rên|[Kk]hoảng|[Xx]ấp xỉ|[Nn]gót|[Cc]hừng|[Tt]ới)\s+)?"
 
 
@@ -133,14 +135,21 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)")
 #: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
-#: not read as an award.
-_PROPOSED = re.compile(r"(?:đề nghị|đề xuất|\btrình\b|xét)(?:[^,;.]{0,60}?(?:tặng|khen thưởng|khen)\b)?"
-                       r"|hoàn thiện hồ sơ")
-_AWARDED = re.compile(r"tặng|trao|được nhận|đón nhận|nhận|được khen thưởng|đã khen thưởng|"
+#: not read as an award. "theo đề nghị của ..." (at someone's proposal) is an award made;
+#: "Chương trình", "công trình", "truy xét" are not proposals.
+_PROPOSED = re.compile(r"(?<!theo )(?:đề nghị|đề xuất|Tờ trình|"
+                       r"\btrình (?=Thủ tướng|Chủ tịch|cấp|UBND|Hội đồng|Chính phủ|Bộ)|"
+                       r"\bxét (?=tặng|khen|duyệt|công nhận|đề nghị)|dự kiến)"
+                       r"(?:[^,;.]{0,60}?(?:tặng|khen thưởng|khen)\b)?|hoàn thiện hồ sơ")
+_AWARDED = re.compile(r"[Tt]ặng|[Tt]rao|được nhận|đón nhận|nhận|được khen thưởng|đã khen thưởng|"
                       r"quyết định khen thưởng|đã thực hiện|khen thưởng (?:cho|đột xuất)|vinh danh|"
                       r"biểu dương|tuyên dương|(?:UBND|Ủy ban nhân dân|Chủ tịch|[Qq]uận|[Hh]uyện|"
                       r"[Pp]hường|[Xx]ã|[Tt]hành phố) [^,;]{0,40}?khen thưởng|"
-                      r"được [^;]{0,50}?khen thưởng|đạt danh hiệu|được công nhận|được phong tặng")
+                      r"được [^;]{0,50}?khen thưởng|đạt danh hiệu|được công nhận|được phong tặng|"
+                      # a verb right before the count: "Khen thưởng 707 tập thể", "tôn vinh 122 ..."
+                      rf"(?:[Kk]hen thưởng|[Tt]ôn vinh|[Bb]iểu dương|[Tt]uyên dương)(?: [a-zđ ]{{0,20}})?"
+                      rf"\s+(?:cho\s+)?{_COUNT_MARK}")
+_BOTH = re.compile(r"(?:thực hiện|khen thưởng) và đề nghị")
 #: "gần 1.500" is consistent with parts adding up to within this share of it.
 APPROXIMATE_TOLERANCE = 0.05
 _YEAR = re.compile(r"(?i:năm)\s+((?:19[4-9]|20\d)\d)\b")
@@ -273,7 +282,13 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
             c.level = NATIONAL  # an order is the President's, whoever hands it over
         else:
             c.level = cue.level if cue else _title_level(segment)
-        c.status = _status(text[: c.start] + segment)
+        segment_end = _segment_bounds(text, counts, i)[1]
+        own = text[max(c.clause[0], counts[i - 1].end if i else 0) : c.start]
+        # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
+        # stands between the previous count and this one, the clause's verb governs both
+        before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
+            text[c.clause[0] : c.start])
+        c.status = _status(before, text[c.end : segment_end])
         year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
         c.year = int(year.group(1)) if year else None
     return [c for c in counts if c.count >= 0]
@@ -443,13 +458,23 @@ def _has_state_form(segment: str) -> bool:
                for form in _forms(segment))
 
 
-def _status(text: str) -> str:
-    proposed = bool(_PROPOSED.search(text))
-    awarded = bool(_AWARDED.search(_PROPOSED.sub(" ", text)))
-    if proposed and not awarded:
-        return "proposed"
-    if awarded and not proposed:
-        return "awarded"
+def _status(before: str, after: str) -> str:
+    """ "proposed" or "awarded" by the nearest word of either kind before the count (after it
+    when there is none before: "N cá nhân được đề nghị ...", "N tập thể được tặng ..."); "unknown"
+    when the text says both at once ("đã thực hiện và đề nghị cấp trên khen thưởng") or neither."""
+    if _BOTH.search(before):
+        return "unknown"
+    for text, nearest in ((before + _COUNT_MARK, -1), (_COUNT_MARK + after, 0)):
+        proposals = list(_PROPOSED.finditer(text))
+        blanked = _PROPOSED.sub(lambda m: " " * len(m.group(0)), text)
+        awards = list(_AWARDED.finditer(blanked))
+        if proposals or awards:
+            last_proposal = proposals[nearest].start() if proposals else None
+            last_award = awards[nearest].start() if awards else None
+            if last_award is None or (last_proposal is not None and (
+                    last_proposal > last_award if nearest == -1 else last_proposal < last_award)):
+                return "proposed"
+            return "awarded"
     return "unknown"
 
 
