@@ -24,7 +24,7 @@ from thidua_crawler.extract.units import CAP_WORD, Unit, find_units, role_level,
 #: A person's name: two to four capitalised words ("Nguyễn Văn A", "Trần Sỹ Thanh").
 _PERSON = rf"{CAP_WORD}(?: {CAP_WORD}){{1,3}}"
 _PERSON_AFTER = re.compile(rf"^ ({_PERSON})(?!\w)")
-_PERSON_BEFORE = re.compile(rf"(?:(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí) )?({_PERSON})(?:, | - | – )$")
+_PERSON_BEFORE = re.compile(rf"(?:(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí) )?({_PERSON})(?:, |\s?[-–] )$")
 #: What joins stacked positions.
 _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 #: Before an actor: it is not the one acting ("của UBND", "thuộc quận", "ngày thành lập quận").

@@ -28,7 +28,11 @@ _CAMPAIGN = re.compile(
 _NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
 #: Launched by someone else: "do thành phố phát động", "được phát động".
 _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*"
-                             r"|\b(?:đến|trong|qua|nhờ) việc\s*)$")
+                             r"|\b(?:đến|trong|qua|nhờ) việc\s*"
+                             # "Thực hiện Kế hoạch ... của UBND thành phố về việc tổ chức hội nghị
+                             # phát động ...": another body's plan, cited
+                             r"|[Tt]hực hiện (?:Kế hoạch|Chỉ thị|Quyết định|Công văn|Hướng dẫn|Nghị quyết)"
+                             r"[^,;]*)$")
 _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
 #: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
 #: reports no launch of its own.
@@ -58,6 +62,7 @@ _EVENT_DATE = re.compile(
     r"(?<!\w)(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm|[Hh]ôm)\s+"
     r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
 )
+_DOCUMENT_NUMBER = re.compile(r"\bsố \S*\d\S*\s+$")
 #: The launcher of a launch whose text names nobody.
 NO_LAUNCHER: dict[str, str | None] = {
     "person": None, "position": None, "body": None, "level": "unknown", "unit": None}
@@ -92,9 +97,8 @@ class _Launch:
         launcher = dict(primary.launcher)
         if not launcher["position"] and not launcher["body"]:
             launcher = dict(next((m.launcher for m in self.mentions if m.launcher["body"]), launcher))
-        fuller = next((m.launcher for m in self.mentions if _completes(m.launcher, launcher)), None)
-        if fuller:  # the body as written stays; the unit researchers group by gets its place
-            launcher["unit"], launcher["level"] = fuller["unit"], fuller["level"]
+        # the body as written stays; the unit researchers group by gets its place
+        launcher["unit"] = _completed_unit(launcher["unit"], self.mentions) or launcher["unit"]
         first = {
             name: next((getattr(m, name) for m in [primary, *self.mentions] if getattr(m, name)),
                        None)
@@ -114,11 +118,17 @@ class _Launch:
         }
 
 
-def _completes(candidate: dict[str, str | None], chosen: dict[str, str | None]) -> bool:
-    """The same unit with its place named where the chosen one stops at the kind ("UBND huyện
-    Chư Sê" for "UBND huyện")."""
-    mine, theirs = candidate["unit"] or "", chosen["unit"] or ""
-    return bool(_BARE_KIND_END.search(theirs)) and mine.startswith(theirs + " ")
+def _completed_unit(chosen: str | None, mentions: list[_Mention]) -> str | None:
+    """The chosen unit with the place another mention names where it stops at the kind:
+    "UBND huyện" with "UBND huyện Chư Sê" or "phường Hà Khánh" elsewhere."""
+    kind = _BARE_KIND_END.search(chosen or "")
+    if not chosen or not kind:
+        return None
+    for m in mentions:
+        place = re.search(rf"\b{kind.group(0)} (\S.*)$", m.launcher["unit"] or "")
+        if place:
+            return f"{chosen} {place.group(1)}"
+    return None
 
 
 def _reading_order(s: Sentence) -> tuple[int, int]:
@@ -298,6 +308,8 @@ def _event_date(text: str, published: date | None) -> date | None:
     """ "Chiều 7-4" -> 7 April of the article's year; "sáng nay" -> the publication day."""
     match = None
     for candidate in _EVENT_DATE.finditer(text):
+        if _DOCUMENT_NUMBER.search(text, 0, candidate.start()):
+            continue  # "Kế hoạch số 133/KH-UBND ngày 13/3/2024": the document's date
         if text[: candidate.start()].count("(") == text[: candidate.start()].count(")"):
             match = candidate
             break

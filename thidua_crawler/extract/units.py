@@ -32,6 +32,8 @@ _STOP_WORDS = (r"tổ|đã|cũng|vừa|sẽ|phát|tại|trong|của|cho|với|đ
 _LOWER_WORD = rf"(?!(?:{_STOP_WORDS})\b)[^\W\d_{_UP}][\w&]*"
 #: An organisation's name: "Du lịch", "Nông nghiệp và PTNT", "GD&ĐT", "Lao động - Thương binh và Xã hội".
 _ORG_NAME = rf"{CAP_WORD}(?: {_LOWER_WORD}){{0,3}}(?:(?: và| -) {CAP_WORD}(?: {_LOWER_WORD}){{0,3}}){{0,2}}"
+#: Verbs the press sometimes capitalises after a name ("Chủ tịch UBND phường Báo cáo ...").
+_CAPITALISED_VERBS = r"(?:Báo cáo|Phát biểu|Phát động|Tham dự|Tới dự|Chủ trì|Trao|Tặng)\b"
 #: Common family names, which end a place name and begin a person's ("quận X Nguyễn Văn A").
 _SURNAME_LIST = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương "
@@ -61,6 +63,7 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Ban Thường vụ Đảng ủy", None, None),
     (r"Thành [Uuủ]ỷ|Thành ủy|Tỉnh ủy|Tỉnh uỷ", None, CITY),
     (r"Quận ủy|Quận uỷ|Huyện ủy|Huyện uỷ|Thị ủy|Thị uỷ", None, DISTRICT),
+    (r"Đảng [uủ][ỷy] Khối(?: các)? (?:cơ quan|doanh nghiệp)(?: và doanh nghiệp)?", None, None),
     (r"Đảng ủy|Đảng uỷ", None, None),
     (r"Ủy ban (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?|UB MTTQ(?: Việt Nam)?|MTTQ(?: Việt Nam)?",
      "Ủy ban MTTQ Việt Nam", None),
@@ -89,7 +92,8 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
 )
 
 #: Positions that confer or launch, with the level they carry on their own (None: their unit's).
-ROLES = (r"(?:Phó )?Chủ tịch(?: nước)?|(?:Phó )?Bí thư(?: Thường trực)?|(?:Phó |Tổng )?Giám đốc|"
+ROLES = (r"(?:Phó )?(?:Chủ|chủ) tịch(?: nước)?|(?:Phó )?(?:Bí|bí) thư(?: Thường trực)?|"
+         r"(?:Phó |Tổng )?(?:Giám|giám) đốc|"
           r"(?:Phó )?Trưởng [Bb]an|Trưởng|Chủ nhiệm|Hiệu trưởng|Chỉ huy trưởng|Thủ trưởng|"
           r"Khối trưởng|Cụm trưởng|(?:Tỉnh|Thành|Quận|Huyện) ủy viên|Ủy viên(?: Ban Thường vụ)?|"
           r"(?:Phó )?Thủ tướng(?: Chính phủ)?|(?:Bộ|Thứ) trưởng|Thường trực")
@@ -118,7 +122,8 @@ def _grammar() -> re.Pattern[str]:
         return "|".join(f"(?P<{prefix}{i}>{p})" for i, (p, _, _) in enumerate(_PLACE_KINDS))
 
     known = _names_alternation()
-    generic = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
+    word = rf"(?!{_CAPITALISED_VERBS}){CAP_WORD}"
+    generic = rf"{word}(?: {word}){{0,3}}"
     name = rf"(?:(?:{known})(?!\w)|{generic})"
     place = (rf"(?:(?P<hcm>TP\.? ?HCM|TPHCM)(?!\w)|(?:{kind('k')})(?: (?P<name>{name}))?"
              rf"|(?P<capital>Hà Nội|Thủ đô)(?!\w)"
