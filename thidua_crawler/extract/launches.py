@@ -375,6 +375,11 @@ def _same_body(a: _Mention, b: _Mention) -> bool:
     fa, fb = fold(a.launcher["unit"] or body_a), fold(b.launcher["unit"] or body_b)
     if fa in fb or fb in fa:
         return True
+    for short, full in ((a.launcher["unit"] or "", b.launcher["unit"] or ""),
+                        (b.launcher["unit"] or "", a.launcher["unit"] or "")):
+        kind = _BARE_KIND_END.search(short)  # "UBND phường" and "phường Định Công"
+        if kind and (full.startswith(short + " ") or full.startswith(kind.group(0) + " ")):
+            return True
     places_a = {name for name, _, _ in _place_names(body_a)}
     return bool(places_a) and places_a == {name for name, _, _ in _place_names(body_b)}
 
