@@ -273,7 +273,11 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
             c.count = -1  # a prize or a badge, not a commendation
             continue
-        c.forms = _forms(text[c.end : _segment_bounds(text, counts, i)[1]]) or _forms(segment)
+        # what follows the count names its own forms; else what precedes it
+        named = text[c.end : _segment_bounds(text, counts, i)[1]]
+        if not _forms(named):
+            named = segment
+        c.forms = _forms(named)
         cue = _governing_cue(text, counts, i, cues, claimed)
         c.conferred_by = cue.text if cue and not cue.marker else None
         if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
@@ -281,7 +285,7 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         if cue is not _AMBIGUOUS and _NATIONAL_FORMS & set(c.forms):
             c.level = NATIONAL  # an order is the President's, whoever hands it over
         else:
-            c.level = cue.level if cue else _title_level(segment)
+            c.level = cue.level if cue else _title_level(named)
         segment_end = _segment_bounds(text, counts, i)[1]
         own = text[max(c.clause[0], counts[i - 1].end if i else 0) : c.start]
         # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
