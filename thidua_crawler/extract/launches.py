@@ -63,6 +63,10 @@ _EVENT_DATE = re.compile(
     r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
 )
 _DOCUMENT_NUMBER = re.compile(r"\bsố \S*\d\S*\s+$")
+#: How far back a launcher that refers back ("Chủ tịch UBND huyện cũng ...") is looked for.
+_LOOKBACK_SENTENCES = 30
+#: Launch mentions read from one article; real articles have a handful.
+MAX_MENTIONS = 200
 #: The launcher of a launch whose text names nobody.
 NO_LAUNCHER: dict[str, str | None] = {
     "person": None, "position": None, "body": None, "level": "unknown", "unit": None}
@@ -155,6 +159,8 @@ def extract_campaign_launches(
                     _add_names(launches[-1], names)
                     launches[-1].extra_evidence.append(sentence)
                     continue
+            if sum(len(lch.mentions) for lch in launches) >= MAX_MENTIONS:
+                break  # no article names this many; bound the merging's work on a hostile page
             mentions = _mentions(sentence, published)
             previous_had_launch = bool(mentions)
             for mention in mentions:
@@ -174,7 +180,7 @@ def _named_earlier(launcher: dict[str, str | None], read: list[Sentence]) -> dic
     ("Chủ tịch UBND huyện Sóc Sơn Nguyễn Văn A"): the latest earlier actor whose position this
     one abbreviates, with a person."""
     short = fold(launcher["position"] or "")
-    for sentence in reversed(read):
+    for sentence in reversed(read[-_LOOKBACK_SENTENCES:]):
         for actor in reversed(actors(sentence.text)):
             if actor.person and actor.position and short in fold(actor.position):
                 return actor.record()
