@@ -20,6 +20,7 @@ from thidua_crawler.extract.units import (
     CENTRAL,
     CENTRAL_OR_CITY,
     GRASSROOTS,
+    KIND_LEVELS,
     NATIONAL,
     ROLES,
     bare_name_pattern,
@@ -97,8 +98,6 @@ _FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(
                       r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
 #: "khen thưởng ... của quận": the bare kind of a unit that owns the form.
 _BARE_KIND = re.compile(r"(?<=của )(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])")
-_BARE_KIND_LEVEL = {"quận": "district", "huyện": "district", "thị xã": "district", "thành phố": "city",
-                    "tỉnh": "city", "phường": "commune", "xã": "commune"}
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
 _SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_AWARD_VERB}")
 _AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
@@ -268,34 +267,38 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
                              match.start(), match.end(), sentence, clause))
     cues = _level_cues(text)
     claimed: set[int] = set()
-    for i, c in enumerate(counts):
-        segment = _segment(text, counts, i)
-        if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
-            c.count = -1  # a prize or a badge, not a commendation
-            continue
-        # what follows the count names its own forms; else what precedes it
-        named = text[c.end : _segment_bounds(text, counts, i)[1]]
-        if not _forms(named):
-            named = segment
-        c.forms = _forms(named)
-        cue = _governing_cue(text, counts, i, cues, claimed)
-        c.conferred_by = cue.text if cue and not cue.marker else None
-        if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
-            c.forms = ["pm_certificate" if f == "certificate" else f for f in c.forms]
-        if cue is not _AMBIGUOUS and _NATIONAL_FORMS & set(c.forms):
-            c.level = NATIONAL  # an order is the President's, whoever hands it over
-        else:
-            c.level = cue.level if cue else _title_level(named)
-        segment_end = _segment_bounds(text, counts, i)[1]
-        own = text[max(c.clause[0], counts[i - 1].end if i else 0) : c.start]
-        # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
-        # stands between the previous count and this one, the clause's verb governs both
-        before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
-            text[c.clause[0] : c.start])
-        c.status = _status(before, text[c.end : segment_end])
-        year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
-        c.year = int(year.group(1)) if year else None
+    for i in range(len(counts)):
+        _describe(text, counts, i, cues, claimed)
     return [c for c in counts if c.count >= 0]
+
+
+def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed: set[int]) -> None:
+    """Fill in count i's forms, authority, level, status and year (count -1: not a commendation)."""
+    c = counts[i]
+    start, end = _segment_bounds(text, counts, i)
+    segment = text[start:end]
+    if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
+        c.count = -1  # a prize or a badge, not a commendation
+        return
+    # what follows the count names its own forms; else what precedes it
+    named = text[c.end : end] if _forms(text[c.end : end]) else segment
+    c.forms = _forms(named)
+    cue = _governing_cue(text, counts, i, end, cues, claimed)
+    c.conferred_by = cue.text if cue and not cue.marker else None
+    if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
+        c.forms = ["pm_certificate" if f == "certificate" else f for f in c.forms]
+    if cue is not _AMBIGUOUS and _NATIONAL_FORMS & set(c.forms):
+        c.level = NATIONAL  # an order is the President's, whoever hands it over
+    else:
+        c.level = cue.level if cue else _title_level(named)
+    own = text[start : c.start]
+    # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
+    # stands between the previous count and this one, the clause's verb governs both
+    before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
+        text[c.clause[0] : c.start])
+    c.status = _status(before, text[c.end : end])
+    year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
+    c.year = int(year.group(1)) if year else None
 
 
 @dataclass(frozen=True)
@@ -344,7 +347,7 @@ def _level_cues(text: str) -> list[_Cue]:
              for m in _HEAD_CONFERS.finditer(text)]
     for m in _BARE_KIND.finditer(text):
         if _FORM_OF.search(text[max(0, m.start() - 80) : m.start()]):
-            cues.append(_Cue(m.start(), m.end(), _BARE_KIND_LEVEL[m.group(0)], m.group(0), False))
+            cues.append(_Cue(m.start(), m.end(), KIND_LEVELS[m.group(0)], m.group(0), False))
     bare = bare_name_pattern().match(text)
     if bare and _CONFERS_AFTER.match(text[bare.end() :]):
         cues.append(_Cue(0, bare.end(), "district" if bare.group("district") else "city",
@@ -357,18 +360,18 @@ def _title_level(segment: str) -> str:
     return min(hits)[1] if hits else "unknown"
 
 
-def _governing_cue(text: str, counts: list[_Count], i: int, cues: list[_Cue],
+def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cues: list[_Cue],
                    claimed: set[int]) -> _Cue | None:
     """The cue that sets count i's level.
 
     First an authority or marker after the count and before the next one ("40 tập thể được
     UBND thành phố tặng Bằng khen"; two that disagree make it unknown). Else the nearest one
     before it in the sentence that no earlier count took for its own ("đề nghị Chủ tịch UBND
-    thành phố tặng Cờ thi đua cho 6 tập thể và Bằng khen cho 25 tập thể"). Else, for a clause
-    with no subject ("...; khen thưởng 26 cá nhân"), the unit the sentence opens with.
+    thành phố tặng Cờ thi đua cho 6 tập thể và Bằng khen cho 25 tập thể"). Else, in a list
+    after a colon, the authority of the statement that opens it; for a clause with no subject
+    ("...; khen thưởng 26 cá nhân"), the unit the sentence opens with.
     """
     c = counts[i]
-    segment_end = _segment_bounds(text, counts, i)[1]
     own = [k for k, q in enumerate(cues) if c.end <= q.start < segment_end
            and not (q.marker and any(_LEADS_TO_COUNT.fullmatch(text[q.end : n.start])
                                      for n in counts[i + 1 :]))]
@@ -427,10 +430,6 @@ def _level_marker(before: str) -> str | None:
             if best is None or m.start() > best[0]:
                 best = (m.start(), level)
     return best[1] if best else None
-
-
-def _segment(text: str, counts: list[_Count], i: int) -> str:
-    return text[slice(*_segment_bounds(text, counts, i))]
 
 
 def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:

@@ -144,7 +144,8 @@ _HEAD_ALTERNATION = ("(?:" + "|".join(f"(?:{p})" for p, _, _ in _HEADS)
                      + r")(?! viên)(?: \([A-ZĐ]{2,}\))?")
 _HEAD_RE = re.compile(_HEAD_ALTERNATION)
 _ABBREVIATION_IN_BRACKETS = re.compile(r" \([A-ZĐ]{2,}\)$")
-_KIND_LEVELS = {written: level for _, written, level in _PLACE_KINDS}
+#: The level of each kind of place, as written out ("quận" -> "district").
+KIND_LEVELS = {written: level for _, written, level in _PLACE_KINDS}
 _HEAD_PATTERNS = tuple((re.compile(rf"(?:{p})$"), norm, level) for p, norm, level in _HEADS)
 
 
@@ -162,7 +163,7 @@ def _unit(m: re.Match[str]) -> Unit | None:
     text, start, end = m.group(0), m.start(), m.end()
     if m.group("plural"):  # "các huyện trong Cụm đã khen thưởng ...": the districts together
         kind_word = m.group("plural")[4:]
-        return Unit(text, start, end, kind_word, _KIND_LEVELS[kind_word], is_place=True)
+        return Unit(text, start, end, kind_word, KIND_LEVELS[kind_word], is_place=True)
     if m.group("bare") is not None:
         name = m.group("bname")
         place_kind = _kind(m, "b")
