@@ -18,6 +18,7 @@ from typing import Any
 from thidua_crawler.extract import places
 from thidua_crawler.extract.actors import actor_at, actors, subject_before
 from thidua_crawler.extract.text import Sentence, fold
+from thidua_crawler.extract.units import KIND_LEVELS
 
 _VERB = re.compile(r"[Pp]hát động")
 _CAMPAIGN = re.compile(
@@ -53,7 +54,8 @@ _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
 _LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)")
-_BARE_KIND_END = re.compile(r"(?:quận|huyện|thị xã|phường|xã|tỉnh|thành phố|TP)$")
+#: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
+_BARE_KIND_END = re.compile("(?:" + "|".join(KIND_LEVELS) + r"|TP)$")
 _DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _PERIOD = re.compile(r"\(\s*" + _DMY + r"\s*[-–—]\s*" + _DMY + r"\s*\)")
 _PERIOD_WORDS = re.compile(r"từ (?:ngày )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))? đến (?:hết )?"
