@@ -85,21 +85,27 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
 #: Verbs of conferring, after which the unit before them is the conferring authority.
 _AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
                r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
-_ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|trân trọng|trang trọng|đồng thời)\s+)*"
+_ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|trân trọng|trang trọng|đồng thời|"
+            r"quyết định)\s+)*"
             r"(?:tổ chức (?:hội nghị|lễ|buổi lễ)\s+)?"
             # "đã ký quyết định 1006/QĐ-UBND về việc khen thưởng ..."
             r"(?:(?:ký|ban hành)\s+(?:các\s+)?[Qq]uyết định(?:\s+số)?(?:\s+[\w/.-]*\d[\w/.-]*)?"
             r"(?:\s+(?:về việc|về))?\s+)?")
 #: "<unit> [person] [đã] tặng ...", "Quận Hà Đông: Khen thưởng ...": the unit confers.
-_CONFERS_AFTER = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
+#: Between a unit and its verb: the person, with a rank or title ("Giám đốc Công an TP Hà Nội,
+#: Trung tướng Nguyễn Hải Trung trao ...").
+_PERSON_NAMED = (rf"(?:,?\s*(?:(?:Đại|Thượng|Trung|Thiếu) (?:tướng|tá|úy)|[Đđ]ồng chí|[Ôô]ng|[Bb]à)?"
+                 rf"\s*{CAP_WORD}(?: {CAP_WORD}){{1,3}})?")
+_CONFERS_AFTER = re.compile(rf"^{_PERSON_NAMED}\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
 #: "Bằng khen của <unit>", "khen thưởng ... của <unit>": the unit confers the form named before.
-_FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: thi đua)?|[Dd]anh hiệu|"
-                      r"[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|[Kk]ỷ niệm chương)"
+_FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Tt]rao thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: thi đua)?|"
+                      r"[Dd]anh hiệu|[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|"
+                      r"[Kk]ỷ niệm chương)"
                       r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
-#: "khen thưởng ... của quận": the bare kind of a unit that owns the form.
-_BARE_KIND = re.compile(r"(?<=của )(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])")
+#: "khen thưởng ... của quận", "để huyện trao khen thưởng": a unit named by its kind alone.
+_BARE_KIND = re.compile(r"(?<![\w-])(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])(?!\w)")
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
-_SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_AWARD_VERB}")
+_SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_ADVERBS}{_AWARD_VERB}")
 _AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
 #: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
 _HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởng)"
@@ -108,10 +114,9 @@ _ROLE_BEFORE = re.compile(rf"(?:{ROLES})\s+$")
 #: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
 _HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty))?"
                            rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
-#: Titles whose level the law fixes, for a count with no authority of its own.
+#: Titles conferred at the grassroots, for a count with no authority of its own (a national or
+#: city emulation fighter is left to its authority or its "cấp").
 _TITLE_LEVELS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua toàn quốc"), "national"),
-    (re.compile(r"[Cc]hiến s[ĩỹ] thi đua (?:cấp )?(?:thành phố|tỉnh|TP|[Bb]ộ)"), "city"),
     (re.compile(r"[Cc]hiến s[ĩỹ] thi đua cơ sở|CSTĐ cơ sở|[Ll]ao động tiên tiến|LĐTT|"
                 r"[Tt]ập thể lao động tiên tiến"), "grassroots"),
 )
@@ -132,6 +137,7 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"[Tt]ập thể [Ll]ao động (?:xuất sắc|tiên tiến)|"
                 r"[Đđ]ơn vị (?:quyết thắng|tiên tiến)"), "emulation_title"),
 )
+_COMMENDED = re.compile(r"[Kk]hen thưởng|[Tt]rao thưởng|[Bb]iểu dương|[Tt]uyên dương|[Vv]inh danh")
 _OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)")
 #: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
 #: not read as an award. "theo đề nghị của ..." (at someone's proposal) is an award made;
@@ -346,7 +352,9 @@ def _level_cues(text: str) -> list[_Cue]:
     cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)
              for m in _HEAD_CONFERS.finditer(text)]
     for m in _BARE_KIND.finditer(text):
-        if _FORM_OF.search(text[max(0, m.start() - 80) : m.start()]):
+        if (text[max(0, m.start() - 4) : m.start()] == "của " and _FORM_OF.search(
+                text[max(0, m.start() - 80) : m.start()])) or _CONFERS_AFTER.match(
+                text[m.end() : m.end() + 80]):
             cues.append(_Cue(m.start(), m.end(), KIND_LEVELS[m.group(0)], m.group(0), False))
     bare = bare_name_pattern().match(text)
     if bare and _CONFERS_AFTER.match(text[bare.end() :]):
@@ -438,8 +446,9 @@ def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     c = counts[i]
     start = max(c.clause[0], counts[i - 1].end if i else 0)
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
-    # not past "và nhiều/các ..." (another group of recipients) or a colon (the list it opens)
-    cut = re.search(r" và (?:nhiều|các|một số|hàng)|:", text[c.end : end])
+    # not past "và nhiều/các ..." (another group of recipients), a colon (the list it opens) or
+    # ", trong đó ..." (what is said of some of them)
+    cut = re.search(r" và (?:nhiều|các|một số|hàng)|:|,?\s[Tt]rong đó\b", text[c.end : end])
     if i + 1 < len(counts) and counts[i + 1].clause == c.clause:
         # "... cho 4 tập thể và Bằng khen cho 18 tập thể": what governs the next count is its own
         cut = cut or re.search(r"(?:,|\svà)\s[^,;]*?(?:\bcho|đối với)\s*$", text[c.end : end])
@@ -457,8 +466,9 @@ def _forms(segment: str) -> list[str]:
 
 
 def _has_state_form(segment: str) -> bool:
-    return any(form in ("order", "certificate", "commendation", "pm_certificate")
-               for form in _forms(segment))
+    """A state form or a commendation verb beside a prize or gift ("trao thưởng và tặng quà")."""
+    return bool(_COMMENDED.search(segment)) or any(
+        form in ("order", "certificate", "commendation", "pm_certificate") for form in _forms(segment))
 
 
 def _status(before: str, after: str) -> str:
