@@ -29,7 +29,7 @@ _PERSON_BEFORE = re.compile(rf"(?:(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí) )?({_PERS
 _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 #: Before an actor: it is not the one acting ("của UBND", "thuộc quận", "ngày thành lập quận").
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
-                       r"thành lập|đối với|do|được|Ngày|ngày))\s*$")
+                       r"thành lập|đối với|do|được|Ngày|ngày|chào mừng|hướng tới|tiến tới|kỷ niệm))\s*$")
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
@@ -69,7 +69,11 @@ def actors(text: str) -> list[Actor]:
     found = [_stack(text, group, units) for group in _stacks(text, pieces)]
     taken = [(a.start, a.end) for a in found]
     for unit in units:
-        if not any(s <= unit.start < e for s, e in taken):
+        if any(s <= unit.start < e for s, e in taken):
+            continue
+        if role_pattern().fullmatch(unit.text):  # "Thủ tướng", "Chủ tịch nước": a position
+            found.append(Actor(unit.start, unit.end, None, unit.text, None))
+        else:
             found.append(Actor(unit.start, unit.end, None, None, unit))
     return _appositions(text, sorted(found, key=lambda a: a.start))
 

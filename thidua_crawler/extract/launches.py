@@ -33,7 +33,11 @@ _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|h�
                              # "Thực hiện Kế hoạch ... của UBND thành phố về việc tổ chức hội nghị
                              # phát động ...": another body's plan, cited
                              r"|[Tt]hực hiện (?:Kế hoạch|Chỉ thị|Quyết định|Công văn|Hướng dẫn|Nghị quyết)"
-                             r"[^,;]*)$")
+                             r"[^,;]*"
+                             # "Chỉ thị số 19/CT-TTg ... về việc phát động ...": a document's title
+                             r"|\bsố \S*\d\S*[^,;]*\bvề việc\s*"
+                             # "đề nghị Trung ương Hội ... phát động": asking another body to launch
+                             r"|\b(?:đề nghị|yêu cầu|giao)\s[^,;]{0,80})$")
 _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
 #: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
 #: reports no launch of its own.
@@ -48,7 +52,12 @@ _NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?
 #: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign).
 _NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
                           r"|(?P<other>kỷ niệm|chào mừng|hướng tới|[Cc]uộc thi|[Hh]ội thi|[Hh]ội thảo|"
-                          r"[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày)")
+                          r"[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày|tinh thần)")
+#: "... phát động đợt thi đua ... và triển khai phong trào “...”": the launch's words end where
+#: another verb is coordinated, and what follows is that verb's.
+_OTHER_VERB = re.compile(r"\svà\s(?:triển khai|tổng kết|sơ kết|thực hiện|hưởng ứng|tổ chức|trao|tặng|"
+                         r"tuyên dương|biểu dương|khen thưởng|ký kết)\b")
+_DASHES = re.compile(r"[–—‒−]")
 #: Quoted spans; the press often opens with one mark and closes with another ("...”).
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
@@ -111,10 +120,14 @@ class _Launch:
             for name in ("date", "occasion", "period")
         }
         evidence = [m.sentence for m in self.mentions] + self.extra_evidence
+        names: list[str] = []
+        for name in [*primary.names, *self.names]:  # spelt as the richest mention spells them
+            if _name_key(name) not in {_name_key(n) for n in names}:
+                names.append(name)
         return {
             "title": primary.title,
             "kind": next((m.kind for m in [primary, *self.mentions] if m.kind != "other"), "other"),
-            "names": self.names,
+            "names": names,
             "launcher": launcher,
             "date": first["date"] or lead_date,
             "occasion": first["occasion"],
@@ -191,8 +204,13 @@ def _named_earlier(launcher: dict[str, str | None], read: list[Sentence]) -> dic
 
 def _add_names(launch: _Launch, names: list[str]) -> None:
     for name in names:
-        if fold(name) not in {fold(n) for n in launch.names}:
+        if _name_key(name) not in {_name_key(n) for n in launch.names}:
             launch.names.append(name)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: "Sáng – Xanh - Sạch – Đẹp" is "Sáng - Xanh - Sạch - Đẹp"."""
+    return " ".join(_DASHES.sub("-", fold(name)).replace("-", " - ").split())
 
 
 def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
@@ -209,6 +227,9 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         title_end = _title_end(after)
         clause_end = text.find(";", verb.end())
         clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
+        other_verb = _OTHER_VERB.search(clause_after)
+        if other_verb:
+            clause_after = clause_after[: other_verb.start()]
         actor = subject_before(text, verb.start()) or actor_at(after[title_end:].lstrip(", "))
         later = _LATER_DATE.search(clause_after)  # "... tổ chức lễ phát động ... vào sáng 7-8"
         day = _event_date(text[: verb.start()], published) or (
@@ -356,7 +377,7 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
     for other in launch.mentions:
         if not _compatible_kinds(other, mention):
             continue
-        mine, theirs = {fold(n) for n in mention.names}, {fold(n) for n in launch.names}
+        mine, theirs = {_name_key(n) for n in mention.names}, {_name_key(n) for n in launch.names}
         if mine & theirs:
             return True
         if mine and theirs:

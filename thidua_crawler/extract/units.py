@@ -86,6 +86,8 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
      + r"(?: " + CAP_WORD + r")*))?", None, None),
     (r"(?:Phó )?Thủ tướng(?: Chính phủ)?|Chủ tịch nước|Chính phủ|Nhà nước|Quốc hội", None, NATIONAL),
     (r"Ban Chấp hành Trung ương|Trung ương", None, CENTRAL),
+    # a congress launches the movements of its term ("Đại hội đã phát động phong trào ...")
+    (r"Đại hội", None, None),
     # A department or ministry: "Sở Du lịch", "Sở Nông nghiệp và PTNT", "Bộ GD&ĐT", "Sở TT&TT".
     (r"Sở " + _ORG_NAME, None, CITY),
     (r"Bộ (?!Chính trị|Chỉ huy)" + _ORG_NAME, None, CENTRAL),
@@ -138,15 +140,21 @@ def _grammar() -> re.Pattern[str]:
     )
 
 
+def _both_spellings(pattern: str) -> str:
+    """ "Ủy" is also written "Uỷ" (the old placement of the tone mark), and "ủy" "uỷ"."""
+    return pattern.replace("Ủy", "(?:Ủy|Uỷ)").replace("ủy", "(?:ủy|uỷ)")
+
+
 #: A head is not the start of a member's title ("Tỉnh ủy viên"); it may carry its abbreviation
 #: in brackets ("Ủy ban nhân dân (UBND)").
-_HEAD_ALTERNATION = ("(?:" + "|".join(f"(?:{p})" for p, _, _ in _HEADS)
+_HEAD_ALTERNATION = ("(?:" + "|".join(f"(?:{_both_spellings(p)})" for p, _, _ in _HEADS)
                      + r")(?! viên)(?: \([A-ZĐ]{2,}\))?")
 _HEAD_RE = re.compile(_HEAD_ALTERNATION)
 _ABBREVIATION_IN_BRACKETS = re.compile(r" \([A-ZĐ]{2,}\)$")
 #: The level of each kind of place, as written out ("quận" -> "district").
 KIND_LEVELS = {written: level for _, written, level in _PLACE_KINDS}
-_HEAD_PATTERNS = tuple((re.compile(rf"(?:{p})$"), norm, level) for p, norm, level in _HEADS)
+_HEAD_PATTERNS = tuple((re.compile(rf"(?:{_both_spellings(p)})$"), norm, level)
+                       for p, norm, level in _HEADS)
 
 
 def find_units(text: str) -> list[Unit]:
