@@ -360,6 +360,9 @@ def _level_cues(text: str) -> list[_Cue]:
     if bare and _CONFERS_AFTER.match(text[bare.end() :]):
         cues.append(_Cue(0, bare.end(), "district" if bare.group("district") else "city",
                          bare.group(0), False))
+    # "cấp bộ, ngành, thành phố khen thưởng ...": a kind inside a marker is the marker's
+    cues = [q for q in cues if q.marker or not any(
+        m.marker and m.start <= q.start and q.end <= m.end for m in cues)]
     return sorted(cues, key=lambda q: q.start)
 
 
