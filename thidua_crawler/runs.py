@@ -44,7 +44,8 @@ def last_successful(db: Database, spider: str) -> dict[str, Any] | None:
 def succeeded_by(reason: str, stats: dict[str, Any]) -> bool:
     """Finished normally, with no error logged and nothing spooled. A run that could not
     reach the site, or lost a page, is not one later runs may skip work after."""
-    spooled = any(stats.get(f"mongo/{c}/spooled") for c in (storage.ARTICLES, storage.PAGES))
+    spooled = any(stats.get(f"mongo/{c}/{k}") for c in (storage.ARTICLES, storage.PAGES)
+                  for k in ("spooled", "lost"))
     return reason == "finished" and not stats.get("log_count/ERROR") and not spooled
 
 
