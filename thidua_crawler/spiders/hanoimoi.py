@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -109,49 +109,56 @@ class HanoimoiSpider(scrapy.Spider):
         if body[:2] == b"\x1f\x8b":
             body = gzip.decompress(body)
         sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
-            for entry in sitemap:
-                loc = entry["loc"]
-                covered = site.sitemap_date(loc)
-                if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
-                    continue  # categories, tags: no articles
-                if covered is not None and not self.since <= covered <= self.until:
-                    continue
-                if self.known.older_than_last_run(parse_datetime(entry.get("lastmod"))):
-                    self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
-                    continue
-                yield self._listing(site.on_base(response.urljoin(loc), self.base_url),
-                                    self.parse_sitemap,
-                                    day=covered.isoformat() if covered else None)
+        if sitemap.type not in ("sitemapindex", "urlset"):
+            self._problem("wrong_content", response, f"not a sitemap (a <{sitemap.type}> page)")
             return
-        for entry in sitemap:
-            self.crawler.stats.inc_value("discovery/sitemap/urls")
-            listed = entry.get("lastmod") or day
-            request = self._listed(response.urljoin(entry["loc"]), listed, None)
-            if request:
-                yield request
+        entries = list(sitemap)
+        if not entries:
+            self._problem("empty", response, "an empty sitemap")
+        if sitemap.type == "sitemapindex":
+            yield from self._each(response, entries, self._sitemap_child)
+            return
+        self.crawler.stats.inc_value("discovery/sitemap/urls", len(entries))
+        yield from self._each(response, entries, lambda entry: self._listed(
+            response.urljoin(entry["loc"]), entry.get("lastmod") or day, None))
+
+    def _sitemap_child(self, entry: dict[str, Any]) -> scrapy.Request | None:
+        """A daily sitemap of the index, unless out of range or unchanged since a run read it."""
+        loc = entry["loc"]
+        covered = site.sitemap_date(loc)
+        if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
+            return None  # categories, tags: no articles
+        if covered is not None and not self.since <= covered <= self.until:
+            return None
+        if covered is not None and self.known.sitemap_unchanged(
+                covered, parse_datetime(entry.get("lastmod"))):
+            self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
+            return None
+        return self._listing(site.on_base(loc, self.base_url), self.parse_sitemap,
+                             day=covered.isoformat() if covered else None)
 
     def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
-        for item in response.xpath("//item"):
-            self.crawler.stats.inc_value("discovery/rss/items")
-            link = (item.xpath("link/text()").get() or item.xpath("guid/text()").get() or "")
-            request = self._listed(response.urljoin(link.strip()),
-                                   item.xpath("pubDate/text()").get(), section)
-            if request:
-                yield request
+        if not response.xpath("/rss/channel | /*[local-name()='feed']"):
+            self._problem("wrong_content", response, "not an RSS feed")
+            return
+        items = response.xpath("//item")
+        if not items:
+            self._problem("empty", response, "an empty feed")
+        self.crawler.stats.inc_value("discovery/rss/items", len(items))
+        yield from self._each(response, items, lambda item: self._listed(
+            response.urljoin((item.xpath("link/text()").get()
+                              or item.xpath("guid/text()").get() or "").strip()),
+            item.xpath("pubDate/text()").get(), section))
 
     def parse_section(self, response: Response, section: str) -> Iterator[Any]:
         """A section page: its article links, then the load-more API from its last article."""
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
-        for url in articles:
-            if self.known.is_current(site.article_id(url), None):
-                self.crawler.stats.inc_value("discovery/known")
-                continue
-            # The section page shows no dates: check the range once the article is parsed.
-            request = self._article_request(url, section=section, check_range=True)
-            if request:
-                yield request
+        if not articles:
+            self._problem("empty", response, "a section page with no article links")
+        # The section page shows no dates: check the range once the article is parsed.
+        yield from self._each(response, articles, lambda url: None if self._known(url, None)
+                              else self._article_request(url, section=section, check_range=True))
         channel = self._channel_id(response)
         if channel and articles:
             yield self._api_request(site.article_id(articles[-1]), channel, section, 1)
@@ -173,17 +180,21 @@ class HanoimoiSpider(scrapy.Spider):
         reached_older = False
         last_id = None
         for entry in entries:
-            url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
-            listed = next((entry[k] for k in site.API_TIME_KEYS if entry.get(k)), None)
-            if not url:
+            try:
+                url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
+                listed = next((entry[k] for k in site.API_TIME_KEYS if entry.get(k)), None)
+                if not isinstance(url, str):
+                    continue
+                url = self._url(url) if url.startswith("/") else url
+                last_id = site.article_id(url) or last_id
+                moment = parse_datetime(listed if isinstance(listed, str) else None)
+            except AttributeError:  # an entry that is not an object
+                self._bad_entry(response, entry)
                 continue
-            url = self._url(url) if url.startswith("/") else url
-            last_id = site.article_id(url) or last_id
-            moment = parse_datetime(listed)
             if moment and moment.astimezone(VIETNAM).date() < self.since:
                 reached_older = True
             if self.known.is_current(site.article_id(url), moment) and (
-                    self.known.older_than_last_run(moment)):
+                    self.known.walked_before(section, moment, self.since)):
                 reached_older = True  # what lies further back was seen by an earlier run
             request = self._listed(url, listed, section)
             if request:
@@ -197,7 +208,9 @@ class HanoimoiSpider(scrapy.Spider):
                       listed_at: str | None = None, check_range: bool = False
                       ) -> Iterator[ArticleItem]:
         stats = self.crawler.stats
-        page = parse_article(response.body, site.public_url(response.url, self.base_url))
+        # Scrapy's text honours the declared encoding (HTTP header, BOM, <meta charset>).
+        html = response.text if isinstance(response, TextResponse) else response.body
+        page = parse_article(html, site.public_url(response.url, self.base_url))
         if page.article_id is None:
             page.article_id = site.article_id(response.url)
         if not page.title or not page.body or page.article_id is None:
@@ -256,25 +269,65 @@ class HanoimoiSpider(scrapy.Spider):
         if moment is not None and not self._in_range(moment):
             self.crawler.stats.inc_value("discovery/out_of_range")
             return None
-        if self.known.is_current(site.article_id(url), moment):
-            self.crawler.stats.inc_value("discovery/known")
+        if self._known(url, moment):
             return None
         return self._article_request(url, section=section, listed_at=listed_at,
                                      check_range=moment is None)
+
+    def _known(self, url: str, listed: datetime | None) -> bool:
+        if self.known.is_current(site.article_id(url), listed):
+            self.crawler.stats.inc_value("discovery/known")
+            return True
+        return False
 
     def _article_request(self, url: str, section: str | None = None,
                          listed_at: str | None = None, check_range: bool = False
                          ) -> scrapy.Request | None:
         url = site.on_base(url, self.base_url)
+        if not self._on_site(url):
+            self.crawler.stats.inc_value("discovery/bad_url")
+            self.logger.debug("Skipped a link that is not an article of this site: %r", url)
+            return None
         article = site.article_id(url)
         if article is not None and article in self.scheduled_ids:
             self.crawler.stats.inc_value("discovery/duplicate")
             return None
+        request = scrapy.Request(url, self.parse_article, errback=self.article_failed,
+                                 cb_kwargs={"section": section, "listed_at": listed_at,
+                                            "check_range": check_range})
         if article is not None:
-            self.scheduled_ids.add(article)
-        return scrapy.Request(url, self.parse_article, errback=self.article_failed,
-                              cb_kwargs={"section": section, "listed_at": listed_at,
-                                         "check_range": check_range})
+            self.scheduled_ids.add(article)  # only once a request exists for it
+        return request
+
+    def _on_site(self, url: str) -> bool:
+        """An http(s) URL on the configured site (or a host of a given URL)."""
+        parsed = urlparse(url)
+        return parsed.scheme in ("http", "https") and (parsed.hostname or "") in (
+            self.allowed_domains)
+
+    def _each(self, response: Response, entries: Iterable[Any],
+              handle: Callable[[Any], scrapy.Request | None]) -> Iterator[scrapy.Request]:
+        """Requests for a listing's entries; an entry that cannot be read is counted and
+        skipped, never the end of its listing."""
+        for entry in entries:
+            try:
+                request = handle(entry)
+            except (ValueError, TypeError, KeyError, OverflowError) as error:
+                self._bad_entry(response, entry, error)
+                continue
+            if request is not None:
+                yield request
+
+    def _bad_entry(self, response: Response, entry: Any, error: Exception | None = None) -> None:
+        self.crawler.stats.inc_value("discovery/bad_entry")
+        self.logger.warning("Skipped an unreadable entry of %s: %.200r (%s)", response.url,
+                            entry, error or "not an object")
+
+    def _problem(self, kind: str, response: Response, what: str) -> None:
+        """A listing that answered but is not what it should be: the run is then no baseline
+        (see :func:`thidua_crawler.runs.problems`)."""
+        self.crawler.stats.inc_value(f"discovery/problem/{kind}")
+        self.logger.warning("Discovery problem at %s: %s", response.url, what)
 
     def _channel_id(self, response: Response) -> str | None:
         for attribute in site.CHANNEL_ID_ATTRIBUTES:
