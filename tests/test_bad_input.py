@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import time
 import unicodedata
 
 import pytest
 
-from thidua_crawler.extract import MAX_AWARD_COUNT, extract_facts
+from thidua_crawler import processing
+from thidua_crawler.extract import MAX_AWARD_COUNT, MAX_FACT_TEXT_CHARS, extract_facts
+from thidua_crawler.extract.text import MAX_SENTENCE_CHARS, sentences
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.sample_site import SITE_ROOT
 
@@ -72,3 +75,31 @@ def test_an_absurd_count_is_not_an_award_count_and_its_neighbours_stay() -> None
     assert [c["count"] for c in counts] == [12, 5, 7]
     assert [c["part_of"] for c in counts] == [None, 0, 0]
     assert all(c["count"] <= MAX_AWARD_COUNT for c in counts)
+
+
+COUNT_CLAUSE = "UBND quận Ba Đình tặng Giấy khen cho 12 tập thể, cá nhân, "
+
+
+def test_sentences_are_bounded_and_keep_exact_offsets() -> None:
+    text = "Mở đầu. " + COUNT_CLAUSE * 5000 + "\n\nGS. Nguyễn " * 3000 + "Kết thúc."
+    found = list(sentences(text))
+    assert max(len(s.text) for s in found) <= MAX_SENTENCE_CHARS
+    assert all(text[s.start : s.end] == s.text for s in found)
+    assert "".join(s.text for s in found).replace(" ", "") == text.replace(" ", "").replace(
+        "\n", "")
+
+
+@pytest.mark.parametrize(("what", "body"), [
+    ("a 1 MB sentence", COUNT_CLAUSE * (1_000_000 // len(COUNT_CLAUSE))),
+    ("20,000 abbreviations", "GS. Nguyễn " * 20_000),
+])
+def test_one_pathological_article_cannot_stall_the_crawl(what: str, body: str) -> None:
+    """Quadratic extraction took minutes here (2.1 s for 100 kB, 76 s for the abbreviations).
+    The bound is generous: it separates linear from quadratic, not fast from slow."""
+    started = time.monotonic()
+    record = processing.process({"title": "Khen thưởng", "sapo": None, "body": body,
+                                 "published_at": None, "parser": {"warnings": []}})
+    assert time.monotonic() - started < 30, what
+    assert record["award_counts"] or "GS." in body
+    if len(body) > MAX_FACT_TEXT_CHARS:
+        assert any("facts read from the first" in w for w in record["parser"]["warnings"])
