@@ -12,7 +12,7 @@ class Command(DatabaseCommand):
     def short_desc(self) -> str:
         return "Replay writes spooled while the database was down"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         spool = storage.Spool(localdb.spool_path(self.settings.get("MONGO_SPOOL_PATH"),
                                                  self.settings.get("THIDUA_DATA_DIR")))

@@ -20,7 +20,7 @@ class Command(DatabaseCommand):
         super().add_options(parser)
         parser.add_argument("--last", type=int, default=20, help="how many runs (default 20)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         rows = []
         for run in self.database()[RUNS].find().sort("started_at", -1).limit(opts.last):
             stats = run.get("stats", {})

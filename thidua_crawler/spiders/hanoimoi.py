@@ -63,17 +63,37 @@ class HanoimoiSpider(scrapy.Spider):
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
         self.urls = [u.strip() for u in (url or "").split(",") if u.strip()]
         if urls_file:
-            lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
+            try:
+                lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise ValueError(f"urls_file: cannot read {urls_file} ({error})") from None
             self.urls += [line.strip() for line in lines if line.strip()
                           and not line.startswith("#")]
-        self.sections = tuple(s.strip() for s in sections.split(",")) if sections else (
-            site.SECTIONS)
+        self.sections = tuple(s.strip() for s in sections.split(",") if s.strip()) if (
+            sections) else site.SECTIONS
+        unknown = sorted(set(self.sections) - set(site.SECTIONS))
+        if unknown:
+            raise ValueError(f"sections: unknown {unknown}; use any of {','.join(site.SECTIONS)}")
         self.scheduled_ids: set[int] = set()
+
+    @classmethod
+    def check_arguments(cls, settings: Any, arguments: dict[str, str]) -> None:
+        """Raise ValueError with a message for a bad argument (``scrapy crawl`` shows it)."""
+        cls(**arguments).check_urls(settings.get("HANOIMOI_BASE_URL"))
+
+    def check_urls(self, base_url: str) -> None:
+        """Given URLs must be articles of the site (the live site or the configured root)."""
+        hosts = site.LIVE_HOSTS | {urlparse(base_url).hostname}
+        bad = [u for u in self.urls if urlparse(u).hostname not in hosts
+               or urlparse(u).scheme not in ("http", "https") or not site.is_article_url(u)]
+        if bad:
+            raise ValueError(f"url: not on the site or not an article: {', '.join(bad)}")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HanoimoiSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = crawler.settings.get("HANOIMOI_BASE_URL").rstrip("/")
+        spider.check_urls(spider.base_url)
         spider.allowed_domains = [urlparse(spider.base_url).hostname or ""]
         spider.max_api_pages = crawler.settings.getint("HANOIMOI_MAX_API_PAGES")
         spider.known = Knowledge() if spider.refresh or spider.urls else Knowledge.load(
