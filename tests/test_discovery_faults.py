@@ -4,6 +4,7 @@ page never stops the rest of its listing."""
 from __future__ import annotations
 
 import codecs
+import gzip
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,36 @@ def test_a_run_with_a_discovery_problem_is_not_a_baseline_and_says_why(
     assert run["succeeded"] is False and run["status"] == "finished"
     assert any(words in problem for problem in run["problems"]), run["problems"]
     assert "WARNING" in result.log and words in result.log
+
+
+def test_a_gzip_bomb_and_a_huge_sitemap_are_cut_with_a_warning(
+        crawl_env, database: Database, site_copy: Path) -> None:
+    bomb = site_copy / "sitemap-article-2025-10-09.xml.gz"
+    bomb.write_bytes(gzip.compress(b"<urlset>" + b" " * 20_000_000, compresslevel=9))
+    huge = site_copy / "sitemap-article-2025-10-08.xml"
+    huge.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+                    'schemas/sitemap/0.9">' + "".join(
+                        f"<url><loc>https://hanoimoi.vn/bai-{i}.html</loc></url>"
+                        for i in range(1_000, 1_100)) + "</urlset>")
+    index = site_copy / "sitemap.xml"
+    index.write_text(index.read_text(encoding="utf-8").replace("</sitemapindex>", "".join(
+        f"<sitemap><loc>https://hanoimoi.vn/{p.name}</loc></sitemap>" for p in (bomb, huge))
+        + "</sitemapindex>"), encoding="utf-8")
+    result = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "discover=sitemap",
+                   "-s", "HANOIMOI_MAX_SITEMAP_BYTES=1000000", "-s", "HANOIMOI_MAX_SITEMAP_URLS=40")
+    assert result.returncode == 0, result.log
+    assert result.stats["discovery/problem/too_large"] == 1
+    assert result.stats["discovery/problem/truncated"] == 1
+    assert result.stats["article/fetch_failed"] == 40  # the first 40 of 100 (none exist)
+    assert database.articles.count_documents({}) == 11  # the rest of the sitemaps still read
+    [run] = database.crawl_runs.find()
+    assert run["succeeded"] is False
+    assert "Traceback" not in result.log
+
+
+def test_pages_larger_than_a_news_page_are_not_downloaded() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    assert settings.getint("DOWNLOAD_MAXSIZE") <= 32 * 1024 * 1024
+    assert settings.getint("DOWNLOAD_WARNSIZE") <= settings.getint("DOWNLOAD_MAXSIZE")

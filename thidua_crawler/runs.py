@@ -45,7 +45,10 @@ PROBLEM_STATS = {
     "discovery/problem/wrong_content": "{} listing(s) were not what they should be "
                                        "(e.g. not a sitemap)",
     "discovery/problem/empty": "{} listing(s) were empty",
-    "discovery/problem/truncated": "{} listing(s) were cut at the size cap",
+    "discovery/problem/truncated": "{} listing(s) were cut at HANOIMOI_MAX_SITEMAP_URLS",
+    "discovery/problem/too_large": "{} gzipped listing(s) inflated past "
+                                   "HANOIMOI_MAX_SITEMAP_BYTES",
+    "discovery/bad_entry": "{} listing entries could not be read",
     "offsite/filtered": "{} request(s) redirected or linked off-site were dropped",
     "article/fetch_failed": "{} article(s) could not be fetched",
 }

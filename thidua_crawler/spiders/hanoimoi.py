@@ -14,10 +14,11 @@ Arguments (``-a name=value``):
 
 from __future__ import annotations
 
-import gzip
 import json
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -36,6 +37,16 @@ from thidua_crawler.processing import record_from_page
 
 DISCOVERERS = ("sitemap", "rss", "sections")
 DEFAULT_DAYS = 7
+
+
+def _gunzip(body: bytes, limit: int) -> bytes | None:
+    """A gzipped body, or None when it inflates past ``limit`` bytes (never more in memory)."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return b""  # not gzip after all: read as an empty (so reported) listing
+    return None if len(data) > limit else data
 
 
 def _flag(value: Any) -> bool:
@@ -96,6 +107,8 @@ class HanoimoiSpider(scrapy.Spider):
         spider.check_urls(spider.base_url)
         spider.allowed_domains = [urlparse(spider.base_url).hostname or ""]
         spider.max_api_pages = crawler.settings.getint("HANOIMOI_MAX_API_PAGES")
+        spider.max_sitemap_urls = crawler.settings.getint("HANOIMOI_MAX_SITEMAP_URLS")
+        spider.max_sitemap_bytes = crawler.settings.getint("HANOIMOI_MAX_SITEMAP_BYTES")
         spider.known = Knowledge() if spider.refresh or spider.urls else Knowledge.load(
             crawler.settings, spider.name, spider.keep_all)
         return spider
@@ -127,14 +140,22 @@ class HanoimoiSpider(scrapy.Spider):
         """A sitemap index (children chosen by the date in their name) or a urlset."""
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
+            body = _gunzip(body, self.max_sitemap_bytes)
+            if body is None:
+                self._problem("too_large", response, f"decompresses to more than "
+                              f"{self.max_sitemap_bytes} bytes (HANOIMOI_MAX_SITEMAP_BYTES)")
+                return
         sitemap = Sitemap(body)
         if sitemap.type not in ("sitemapindex", "urlset"):
             self._problem("wrong_content", response, f"not a sitemap (a <{sitemap.type}> page)")
             return
-        entries = list(sitemap)
+        entries = list(islice(sitemap, self.max_sitemap_urls + 1))
         if not entries:
             self._problem("empty", response, "an empty sitemap")
+        if len(entries) > self.max_sitemap_urls:
+            entries = entries[: self.max_sitemap_urls]
+            self._problem("truncated", response, f"more than {self.max_sitemap_urls} entries "
+                          "(HANOIMOI_MAX_SITEMAP_URLS); only the first are read")
         if sitemap.type == "sitemapindex":
             yield from self._each(response, entries, self._sitemap_child)
             return
