@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -177,3 +178,16 @@ def test_a_batch_that_cannot_be_stored_or_spooled_stays_pending_and_close_does_n
         pipeline.close_spider()  # must not raise: the other pipelines still have to close
     assert crawler.stats.get_value("mongo/pages/lost") == 2
     assert any("2 write(s) to pages were lost" in r.getMessage() for r in caplog.records)
+
+
+def test_preparing_a_new_database_from_many_crawls_at_once(database: Database) -> None:
+    """Each crawl installs the validator; the collection-creation race must not fail any."""
+    barrier = threading.Barrier(8)
+
+    def prepare() -> bool:
+        barrier.wait()
+        return storage.ensure_validator(database)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: prepare(), range(8)))
+    assert results == [True] * 8

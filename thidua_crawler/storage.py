@@ -24,7 +24,13 @@ from bson import Binary, json_util
 from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    BulkWriteError,
+    CollectionInvalid,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 
 from thidua_crawler.records import to_document
 
@@ -52,6 +58,8 @@ TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
 HISTORY_LENGTH = 10
 #: What ``WriteResult`` knows of a batch.
 RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled", "refused")
+#: The server's answer to creating a collection that exists.
+NAMESPACE_EXISTS = 48
 #: MongoDB's document size limit.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: The field that says how new a stored document is; replay never goes back in time.
@@ -103,10 +111,13 @@ def ensure_validator(db: Database) -> bool:
     options = {"validator": ARTICLE_VALIDATOR, "validationLevel": "moderate",
                "validationAction": "error"}
     try:
-        if ARTICLES in db.list_collection_names():
-            db.command("collMod", ARTICLES, **options)
-        else:
+        try:
             db.create_collection(ARTICLES, **options)
+        except (CollectionInvalid, OperationFailure) as exists:
+            # Already there (made by an earlier crawl, or by one starting at this moment).
+            if isinstance(exists, OperationFailure) and exists.code != NAMESPACE_EXISTS:
+                raise
+            db.command("collMod", ARTICLES, **options)
     except OperationFailure as error:
         logger.info("No schema validator on this server (%s); records are not checked there.",
                     error.code)
