@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,22 @@ def test_pages_larger_than_a_news_page_are_not_downloaded() -> None:
     settings = get_project_settings()
     assert settings.getint("DOWNLOAD_MAXSIZE") <= 32 * 1024 * 1024
     assert settings.getint("DOWNLOAD_WARNSIZE") <= settings.getint("DOWNLOAD_MAXSIZE")
+
+
+def test_poison_values_in_pages_cost_nothing_else(crawl_env, database: Database,
+                                                  site_copy: Path) -> None:
+    """Before: 0 of 12 articles and 0 of 14 pages stored, and "nothing spooled" in the log."""
+    cau_giay = site_copy / "phuong-cau-giay-bieu-duong-nguoi-tot-viec-tot-1160987.html"
+    cau_giay.write_text(cau_giay.read_text(encoding="utf-8").replace(
+        "khen thưởng 18 tập thể", "khen thưởng 99999999999999999999 tập thể"), encoding="utf-8")
+    dong_anh = site_copy / "huyen-dong-anh-tong-ket-thi-dua-giai-doan-1132450.html"
+    text = dong_anh.read_text(encoding="utf-8")
+    dong_anh.write_text(re.sub(r'(article:(?:published|modified)_time" content=")[^"]+',
+                               r"\g<1>0001-01-01T00:00:00", text), encoding="utf-8")
+    result = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-s", "MONGO_BATCH_SIZE=50")
+    assert result.returncode == 0, result.log
+    assert database.articles.count_documents({}) == DISTRICT_ARTICLES
+    assert database.pages.count_documents({}) == 14
+    # "99999999999999999999 tập thể và 27 cá nhân" is one count, too large to be one
+    assert database.articles.find_one({"article_id": 1160987})["award_counts"] == []
+    assert database.articles.find_one({"article_id": 1132450})["published_at"] is not None
