@@ -190,7 +190,7 @@ def _json_ld(sel: Selector) -> list[dict[str, Any]]:
         for item in items:
             kind = item.get("@type") if isinstance(item, dict) else None
             kinds = kind if isinstance(kind, list) else [kind]
-            if any(k in site.JSON_LD_ARTICLE_TYPES for k in kinds):
+            if any(isinstance(k, str) and k in site.JSON_LD_ARTICLE_TYPES for k in kinds):
                 found.append(item)
     return found
 
