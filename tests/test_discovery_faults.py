@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
-from tests.conftest import ALL_DATES, SECTIONS, crawl
+from tests.conftest import ALL_DATES, SECTIONS, crawl, run_scrapy
 from tests.test_spider_arguments import stored_ids
 from thidua_crawler.sample_site import SampleSite
 
@@ -106,6 +106,7 @@ def test_a_run_with_a_discovery_problem_is_not_a_baseline_and_says_why(
     assert run["succeeded"] is False and run["status"] == "finished"
     assert any(words in problem for problem in run["problems"]), run["problems"]
     assert "WARNING" in result.log and words in result.log
+    assert run["problems"][0][:20] in run_scrapy(["runs"], crawl_env).stdout
 
 
 def test_a_gzip_bomb_and_a_huge_sitemap_are_cut_with_a_warning(

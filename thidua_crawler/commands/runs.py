@@ -38,6 +38,7 @@ class Command(DatabaseCommand):
                 "dropped": stats.get("item_dropped_count"),
                 "spooled": stats.get("mongo/articles/spooled"),
                 "errors": stats.get("log_count/ERROR"),
+                "problems": "; ".join(run.get("problems") or []) or None,
             })
         print(analysis.format_table(rows))
         if any(r["status"] == "running" for r in rows):
