@@ -75,7 +75,7 @@ def test_many_writers_append_whole_lines(tmp_path: Path) -> None:
         w.join(60)
     spool = storage.Spool(path)
     entries = list(spool.entries())
-    assert len(entries) == 600 and spool.unreadable == 0
+    assert len(entries) == 600 and spool.unreadable_lines == []
     assert len({e["filter"]["_id"] for e in entries}) == 600
 
 

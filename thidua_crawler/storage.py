@@ -186,7 +186,7 @@ class Spool:
 
     Safe with many writers: every append holds an exclusive lock on ``<spool>.lock`` and
     writes whole lines; a torn line left by a killed process is skipped (and counted in
-    ``unreadable``) rather than stopping the reader. Replay first *claims* the file (renames
+    ``unreadable_lines``) rather than stopping the reader. Replay first *claims* the file (renames
     it under the same lock), so writes appended meanwhile land in a new file and are kept.
     """
 
@@ -195,7 +195,7 @@ class Spool:
         self.lock_path = path.with_name(path.name + ".lock")
         self.unreadable_path = path.with_name(path.name + ".unreadable")
         #: Lines the last :meth:`entries` call could not read.
-        self.unreadable = 0
+        self.unreadable_lines: list[str] = []
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -227,7 +227,7 @@ class Spool:
 
     def entries(self, path: Path | None = None) -> Iterator[dict[str, Any]]:
         """The readable entries of the spool (or of a claimed copy of it)."""
-        self.unreadable = 0
+        self.unreadable_lines = []
         path = path or self.path
         if not path.exists():
             return
@@ -238,9 +238,15 @@ class Spool:
                 try:
                     yield json_util.loads(line, json_options=SPOOL_JSON)
                 except ValueError:
-                    self.unreadable += 1
-                    with self._locked():
-                        self._append_lines(self.unreadable_path, [line.rstrip("\n") + "\n"])
+                    self.unreadable_lines.append(line.rstrip("\n") + "\n")
+
+    def set_aside_unreadable(self) -> int:
+        """Keep the lines the last read could not parse in ``<spool>.unreadable``, for a human;
+        returns how many."""
+        if self.unreadable_lines:
+            with self._locked():
+                self._append_lines(self.unreadable_path, self.unreadable_lines)
+        return len(self.unreadable_lines)
 
     def claim(self) -> list[Path]:
         """Take the spool for replay: rename it (under the lock) so that new writes start a new
@@ -353,7 +359,7 @@ def replay(client: MongoClient, default_database: str, spool: Spool) -> ReplayRe
                 result.replayed += 1
             else:
                 result.superseded += 1
-        result.unreadable += spool.unreadable
+        result.unreadable += spool.set_aside_unreadable()
         for (database, collection), operations in still_failing.items():
             result.failing += spool.append(database, collection, operations)
         claimed.unlink(missing_ok=True)  # a concurrent replayer may have finished it too
