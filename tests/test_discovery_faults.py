@@ -159,3 +159,25 @@ def test_poison_values_in_pages_cost_nothing_else(crawl_env, database: Database,
     # "99999999999999999999 tập thể và 27 cá nhân" is one count, too large to be one
     assert database.articles.find_one({"article_id": 1160987})["award_counts"] == []
     assert database.articles.find_one({"article_id": 1132450})["published_at"] is not None
+
+
+def test_an_article_listed_twice_is_not_fetched_again(crawl_env, database: Database,
+                                                      site_copy: Path, sample_site: SampleSite
+                                                      ) -> None:
+    """RSS says 15:00, the sitemap (read later) says 15:10, the page says nothing of changes."""
+    page = site_copy / BA_VI
+    page.write_text(re.sub(r'<meta property="article:modified_time"[^>]*>', "",
+                           page.read_text(encoding="utf-8")), encoding="utf-8")
+    daily = site_copy / "sitemap-article-2025-10-10.xml"
+    daily.write_text(daily.read_text(encoding="utf-8").replace(
+        "2025-10-10T15:00:00+07:00", "2025-10-10T15:10:00+07:00"), encoding="utf-8")
+    index = site_copy / "sitemap.xml"  # an index without lastmod: every daily sitemap is read
+    index.write_text(re.sub("<lastmod>[^<]*</lastmod>", "", index.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    first = crawl(crawl_env, *ALL_DATES, "-a", "sections=xa-hoi", "-a", "discover=rss,sitemap")
+    assert first.returncode == 0, first.log
+    assert 1151234 in stored_ids(database)
+    sample_site.requests.clear()
+    second = crawl(crawl_env, *ALL_DATES, "-a", "sections=xa-hoi", "-a", "discover=rss,sitemap")
+    assert second.returncode == 0, second.log
+    assert "/" + BA_VI not in sample_site.requests

@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from thidua_crawler import feeds, localdb, processing, storage
+from thidua_crawler import feeds, localdb, processing, records, storage
 from thidua_crawler.extract.dates import in_vietnam
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class _MongoBatchPipeline:
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.settings = settings
         self.batch_size = settings.getint("MONGO_BATCH_SIZE")
@@ -133,6 +134,9 @@ class _MongoBatchPipeline:
         (Scrapy stops calling them at the first that raises)."""
         try:
             if self.writer is not None:
+                later = getattr(self.crawler.spider, "later_listings", dict)()
+                self.pending += [storage.lastmod_update(records.record_id(article), moment)
+                                 for article, moment in later.items()]
                 self.flush()
         except Exception as error:  # noqa: BLE001 - reported below; raising would lose more
             logger.error("Could not store or spool the last writes to %s: %s",

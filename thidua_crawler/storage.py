@@ -153,6 +153,12 @@ def page_update(item: dict[str, Any]) -> UpdateOne:
     })}, upsert=True)
 
 
+def lastmod_update(record_id: str, lastmod: datetime) -> UpdateOne:
+    """Move a stored document's ``lastmod`` up to ``lastmod`` (never down; never inserts)."""
+    return UpdateOne({"_id": record_id, "$or": [{"lastmod": {"$lt": lastmod}}, {"lastmod": None}]},
+                     {"$set": {"lastmod": lastmod}})
+
+
 def page_html(page: dict[str, Any]) -> bytes:
     return gzip.decompress(page["html_gz"])
 
@@ -211,7 +217,8 @@ class Spool:
         """Append writes with where they were going and when; returns how many."""
         now = datetime.now(timezone.utc)
         lines = [_line({"database": database, "collection": collection, "spooled_at": now,
-                        "filter": op._filter, "update": op._doc}) for op in operations]
+                        "filter": op._filter, "update": op._doc, "upsert": bool(op._upsert)})
+                 for op in operations]
         if not lines:
             return 0
         with self._locked():
@@ -353,7 +360,7 @@ def replay(client: MongoClient, default_database: str, spool: Spool) -> ReplayRe
             except PyMongoError as error:
                 logger.error("Replay of %s failed: %s", entry["filter"], error)
                 still_failing.setdefault((db.name, entry["collection"]), []).append(
-                    UpdateOne(entry["filter"], entry["update"], upsert=True))
+                    UpdateOne(entry["filter"], entry["update"], upsert=entry.get("upsert", True)))
                 continue
             if applied:
                 result.replayed += 1
@@ -378,7 +385,7 @@ def _apply(db: Database, entry: dict[str, Any]) -> bool:
     if version is not None:
         query["$or"] = [{version_field: {"$lt": version}}, {version_field: {"$exists": False}}]
     try:
-        db[collection].update_one(query, entry["update"], upsert=True)
+        db[collection].update_one(query, entry["update"], upsert=entry.get("upsert", True))
     except DuplicateKeyError:
         return False  # the record exists and is newer: the upsert could not insert a twin
     return True

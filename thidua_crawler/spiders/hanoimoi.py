@@ -86,6 +86,9 @@ class HanoimoiSpider(scrapy.Spider):
         if unknown:
             raise ValueError(f"sections: unknown {unknown}; use any of {','.join(site.SECTIONS)}")
         self.scheduled_ids: set[int] = set()
+        #: The latest time any listing gave each article, and the lastmod each was stored with.
+        self.listed_max: dict[int, datetime] = {}
+        self.stored_lastmod: dict[int, datetime | None] = {}
 
     @classmethod
     def check_arguments(cls, settings: Any, arguments: dict[str, str]) -> None:
@@ -277,7 +280,9 @@ class HanoimoiSpider(scrapy.Spider):
             stats.inc_value("article/parser_warnings")
             self.logger.warning("%s: %s", response.url, warning)
         record = record_from_page(page, section)
-        lastmod = parse_datetime(listed_at) or page.modified_at or page.published_at
+        lastmod = self.listed_max.get(page.article_id) or parse_datetime(listed_at) or (
+            page.modified_at or page.published_at)
+        self.stored_lastmod[page.article_id] = lastmod
         yield ArticleItem(**record, lastmod=lastmod,
                           crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
@@ -310,10 +315,21 @@ class HanoimoiSpider(scrapy.Spider):
         if moment is not None and not self._in_range(moment):
             self.crawler.stats.inc_value("discovery/out_of_range")
             return None
+        article = site.article_id(url)
+        if moment is not None and article is not None:
+            self.listed_max[article] = max(moment, self.listed_max.get(article, moment))
         if self._known(url, moment):
             return None
         return self._article_request(url, section=section, listed_at=listed_at,
                                      check_range=moment is None)
+
+    def later_listings(self) -> dict[int, datetime]:
+        """Articles stored with an older lastmod than a listing read after them gave (an RSS
+        ``pubDate``, then a later sitemap ``lastmod``): the storage pipelines move their lastmod
+        up at close, or the next run would fetch them again."""
+        return {article: moment for article, moment in self.listed_max.items()
+                if article in self.stored_lastmod and (self.stored_lastmod[article] is None
+                                                       or moment > self.stored_lastmod[article])}
 
     def _known(self, url: str, listed: datetime | None) -> bool:
         if self.known.is_current(site.article_id(url), listed):
