@@ -134,7 +134,7 @@ def test_a_gzip_bomb_and_a_huge_sitemap_are_cut_with_a_warning(
     assert "Traceback" not in result.log
 
 
-def test_pages_larger_than_a_news_page_are_not_downloaded() -> None:
+def test_download_size_limits_fit_news_pages() -> None:
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()

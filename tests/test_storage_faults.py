@@ -49,7 +49,7 @@ def test_values_mongodb_cannot_encode_are_refused_alone(database: Database, tmp_
     assert len(refusals) == 2 and "hanoimoi:2" in refusals[0] and "hanoimoi:4" in refusals[1]
 
 
-def test_a_write_that_cannot_even_be_spooled_raises_and_leaves_nothing_claimed(
+def test_a_write_that_cannot_even_be_spooled_raises_instead_of_vanishing(
         tmp_path: Path) -> None:
     """The spool path is a directory: the failure is loud, never a silent drop."""
     (tmp_path / "spool").mkdir()
