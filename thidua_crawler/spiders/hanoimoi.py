@@ -45,7 +45,7 @@ def _gunzip(body: bytes, limit: int) -> bytes | None:
     try:
         data = inflater.decompress(body, limit + 1)
     except zlib.error:
-        return b""  # not gzip after all: read as an empty (so reported) listing
+        return b""  # not gzip after all: reported as not a sitemap
     return None if len(data) > limit else data
 
 
@@ -160,15 +160,17 @@ class HanoimoiSpider(scrapy.Spider):
             self._problem("truncated", response, f"more than {self.max_sitemap_urls} entries "
                           "(HANOIMOI_MAX_SITEMAP_URLS); only the first are read")
         if sitemap.type == "sitemapindex":
-            yield from self._each(response, entries, self._sitemap_child)
+            yield from self._each(response, entries,
+                                  lambda entry: self._sitemap_child(response, entry))
             return
         self.crawler.stats.inc_value("discovery/sitemap/urls", len(entries))
         yield from self._each(response, entries, lambda entry: self._listed(
             response.urljoin(entry["loc"]), entry.get("lastmod") or day, None))
 
-    def _sitemap_child(self, entry: dict[str, Any]) -> scrapy.Request | None:
+    def _sitemap_child(self, response: Response, entry: dict[str, Any]
+                       ) -> scrapy.Request | None:
         """A daily sitemap of the index, unless out of range or unchanged since a run read it."""
-        loc = entry["loc"]
+        loc = response.urljoin(entry["loc"])
         covered = site.sitemap_date(loc)
         if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
             return None  # categories, tags: no articles
@@ -182,7 +184,7 @@ class HanoimoiSpider(scrapy.Spider):
                              day=covered.isoformat() if covered else None)
 
     def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
-        if not response.xpath("/rss/channel | /*[local-name()='feed']"):
+        if not response.xpath("//channel | //*[local-name()='feed']"):  # XML or HTML parser
             self._problem("wrong_content", response, "not an RSS feed")
             return
         items = response.xpath("//item")
