@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SCRAPY := $(VENV)/bin/scrapy
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo crawl test lint eval eval-real bench scheduled clean
+.PHONY: setup demo crawl test lint eval eval-real bench fuzz scheduled clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ scheduled: setup
 test: setup
 	$(PY) -m ruff check thidua_crawler tests scripts
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Fuzz parsing and extraction much longer than `make test` does, with a fresh seed.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 ## Score the extraction rules on the annotated corpora (precision, recall, F1, speed).
 eval: setup

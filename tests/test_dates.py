@@ -48,3 +48,13 @@ def test_day_arguments() -> None:
     assert parse_day("2025-07-01") == date(2025, 7, 1)
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         parse_day("1/7/2025")
+
+
+@pytest.mark.parametrize("text", [
+    "9999-12-31T23:59:59Z", "0001-01-01T00:00:00", "0001-01-01T00:00:00+07:00",
+    "07/04/2023 15:04 GMT+25", "07/04/2023 15:04 GMT-24:30",
+    "Fri, 31 Dec 9999 23:59:59 -1200",
+])
+def test_dates_no_database_can_hold_are_none_not_an_exception(text: str) -> None:
+    """One listing's absurd date must not stop the rest of its sitemap, nor poison a batch."""
+    assert parse_datetime(text) is None

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
@@ -17,9 +20,32 @@ ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
 class DatabaseCommand(ScrapyCommand):
-    """A command that works on the project's database (``MONGO_URI`` or the local server)."""
+    """A command that works on the project's database (``MONGO_URI`` or the local server).
+
+    Subclasses implement :meth:`execute`; :meth:`run` turns what the surroundings do wrong
+    (a bad filter, a database that refuses or is gone, an unwritable file, a reader that
+    closed the pipe) into a message instead of a traceback.
+    """
 
     requires_project = True
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self.execute(args, opts)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `scrapy query | head -1`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except FilterError as error:
+            fail(str(error))
+        except PyMongoError as error:
+            fail(f"the database did not answer as expected: {error}")
+        except RuntimeError as error:  # the local server could not start
+            fail(f"no database: {error}")
+        except OSError as error:
+            fail(f"cannot write {error.filename or ''}: {error.strerror or error}")
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        raise NotImplementedError
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)

@@ -5,7 +5,9 @@ message naming what is accepted) and becomes a typed value inside a query this
 module builds: user input never reaches the database as an operator. Text
 search is diacritic-insensitive ("thi dua khen thuong" finds "thi đua khen
 thưởng") through a regular expression built from escaped literals, so it works
-on servers without text indexes (SecantusDB) as on MongoDB.
+on servers without text indexes (SecantusDB) as on MongoDB. A phrase whose
+expression would pass the server's size limit is narrowed on the server by its
+start and matched whole in Python.
 """
 
 from __future__ import annotations
@@ -44,9 +46,21 @@ class FilterError(ValueError):
 _BETWEEN_WORDS = r"[\s,.;:!?()\[\]\"'“”‘’«»/-]+"
 
 
+#: The longest regular expression sent to the server (SecantusDB refuses those over 1,000
+#: characters; a diacritic-insensitive letter takes up to 40).
+MAX_SERVER_PATTERN = 900
+#: Dates a filter may name: the instants must exist in UTC, and no article is older.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
+
 def folded_pattern(words: str) -> str:
     """A regular expression matching ``words`` in order, whatever their diacritics and case,
     with spaces or punctuation between them."""
+    return "".join(_pattern_pieces(words))
+
+
+def _pattern_pieces(words: str) -> list[str]:
+    """:func:`folded_pattern` one character of ``words`` at a time."""
     parts = []
     for ch in fold(normalize(words)):
         if ch in _VARIANTS:
@@ -58,7 +72,7 @@ def folded_pattern(words: str) -> str:
             parts.append(_BETWEEN_WORDS)
         else:
             parts.append(re.escape(ch))
-    return "".join(parts)
+    return parts
 
 
 def district_slug(value: str) -> str:
@@ -91,9 +105,13 @@ def _choice(value: str, accepted: tuple[str, ...], what: str) -> str:
 
 def _day(value: str, what: str) -> date:
     try:
-        return parse_day(value)
+        day = parse_day(value)
     except ValueError as error:
         raise FilterError(f"{what}: {error}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise FilterError(f"{what} {value}: give a date between {FIRST_DAY.year} and "
+                          f"{LAST_DAY.year}")
+    return day
 
 
 @dataclass
@@ -166,17 +184,59 @@ class Filters:
         if self.has_award:
             clauses.append({"award_counts.0": {"$exists": True}})
         if self.launcher:
-            pattern = {"$regex": folded_pattern(self.launcher)}
-            clauses.append({"$or": [{f"campaign_launches.launcher.{part}": pattern}
-                                    for part in ("person", "position", "body")]})
+            clauses.append(_matching(db, "--launcher", self.launcher, LAUNCHER_FIELDS))
         if self.text:
             if db is not None and _has_text_index(db):
                 clauses.append({"$text": {"$search": self.text}})
-            pattern = {"$regex": folded_pattern(self.text)}
-            clauses.append({"$or": [{name: pattern} for name in ("title", "sapo", "body")]})
+            clauses.append(_matching(db, "--text", self.text, TEXT_FIELDS))
         if not clauses:
             return {}
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+TEXT_FIELDS = ("title", "sapo", "body")
+LAUNCHER_FIELDS = tuple(f"campaign_launches.launcher.{part}" for part in ("person", "position",
+                                                                          "body"))
+
+
+def _matching(db: Database | None, option: str, words: str, fields: tuple[str, ...]
+              ) -> dict[str, Any]:
+    """Articles with ``words`` in any of ``fields``: one server-side regular expression, or,
+    past the server's limit, the articles its start selects, checked whole in Python."""
+    pieces = _pattern_pieces(words)
+    if len("".join(pieces)) <= MAX_SERVER_PATTERN:
+        return _any_field("".join(pieces), fields)
+    if db is None:
+        raise FilterError(f"{option}: too long for this command; use fewer words")
+    start, size = [], 0
+    for piece in pieces:
+        if size + len(piece) > MAX_SERVER_PATTERN:
+            break
+        start.append(piece)
+        size += len(piece)
+    from thidua_crawler.storage import ARTICLES
+
+    whole = re.compile("".join(pieces))
+    candidates = db[ARTICLES].find(_any_field("".join(start), fields), dict.fromkeys(fields, 1))
+    ids = [doc["_id"] for doc in candidates
+           if any(whole.search(value) for name in fields for value in _values(doc, name))]
+    return {"_id": {"$in": ids}}
+
+
+def _any_field(pattern: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"$or": [{name: {"$regex": pattern}} for name in fields]}
+
+
+def _values(document: Any, path: str) -> list[str]:
+    """The strings at a dotted path, through lists (``campaign_launches.launcher.person``)."""
+    if isinstance(document, list):
+        return [v for item in document for v in _values(item, path)]
+    if not path:
+        return [document] if isinstance(document, str) else []
+    if not isinstance(document, dict):
+        return []
+    head, _, rest = path.partition(".")
+    return _values(document.get(head), rest)
 
 
 def _has_text_index(db: Database) -> bool:

@@ -4,15 +4,20 @@ An article is *current* when it is stored and the listing that found it
 (sitemap ``lastmod``, RSS ``pubDate``, API ``TimeX2``) is not newer than the
 stored copy (its ``lastmod``, ``modified_at`` or ``published_at``). Discovery
 also stops early: a load-more page that reaches known articles older than the
-last successful run is the last one walked, and daily sitemaps the index
-marks unchanged since then are not fetched.
+last successful run that walked that section is the last one walked, and a
+daily sitemap the index marks unchanged since the last successful run that
+read that day's sitemap is not fetched.
+
+A run is a baseline only for what it covered: its discoverers, its sections
+and its date range (a run of given URLs covers nothing). A narrower run never
+lets a wider one skip what the narrower did not read.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from pymongo.errors import PyMongoError
@@ -25,10 +30,38 @@ logger = logging.getLogger(__name__)
 TOLERANCE = timedelta(minutes=1)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What one successful run read: its start, discoverers, sections and date range."""
+
+    started_at: datetime
+    discover: frozenset[str]
+    sections: frozenset[str]
+    since: date
+    until: date
+    keep_all: bool
+
+    @classmethod
+    def of_run(cls, run: dict[str, Any]) -> Coverage | None:
+        """The coverage a ``crawl_runs`` document records; None for a run of given URLs or
+        one recorded without its arguments."""
+        args = run.get("arguments") or {}
+        try:
+            if args.get("urls") or not args.get("since") or not args.get("until"):
+                return None
+            return cls(_aware(run["started_at"]), frozenset(args.get("discover") or ()),
+                       frozenset(args.get("sections") or ()), date.fromisoformat(args["since"]),
+                       date.fromisoformat(args["until"]), bool(args.get("keep_all")))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
 @dataclass
 class Knowledge:
     versions: dict[int, datetime] = field(default_factory=dict)
-    last_success: datetime | None = None
+    #: The successful runs' coverages, newest first.
+    baselines: list[Coverage] = field(default_factory=list)
+    keep_all: bool = False
 
     @classmethod
     def load(cls, settings: Any, spider: str, keep_all: bool = False) -> Knowledge:
@@ -51,8 +84,8 @@ class Knowledge:
                 for doc in db[collection].find({}, projection):
                     if doc.get("article_id") is not None:
                         versions[doc["article_id"]] = _version(doc)
-            last = runs.last_successful(db, spider)
-            return cls(versions, _aware(last["started_at"]) if last else None)
+            baselines = [c for c in map(Coverage.of_run, runs.successful(db, spider)) if c]
+            return cls(versions, baselines, keep_all)
         except PyMongoError as error:
             logger.warning("Incremental crawl off: could not read the collection (%s)", error)
             return cls()
@@ -65,9 +98,24 @@ class Knowledge:
             return False
         return listed is None or listed <= self.versions[article_id] + TOLERANCE
 
-    def older_than_last_run(self, moment: datetime | None) -> bool:
-        """Before the last successful run started (by more than the listings' rounding)."""
-        return bool(self.last_success and moment and moment < self.last_success - TOLERANCE)
+    def sitemap_unchanged(self, day: date, lastmod: datetime | None) -> bool:
+        """A daily sitemap last modified before a successful run that read that day's sitemap
+        started (by more than the listings' rounding)."""
+        return lastmod is not None and any(
+            "sitemap" in run.discover and run.since <= day <= run.until
+            and lastmod < run.started_at - TOLERANCE for run in self._comparable())
+
+    def walked_before(self, section: str, moment: datetime | None, since: date) -> bool:
+        """A load-more entry older than the start of a successful run that walked this section
+        back to ``since`` or further: what lies behind it was seen then."""
+        return moment is not None and any(
+            "sections" in run.discover and section in run.sections and run.since <= since
+            and moment.date() <= run.until and moment < run.started_at - TOLERANCE
+            for run in self._comparable())
+
+    def _comparable(self) -> list[Coverage]:
+        """Runs that kept at least what this one keeps (a district-news run dropped the rest)."""
+        return [run for run in self.baselines if run.keep_all or not self.keep_all]
 
 
 def _version(doc: dict[str, Any]) -> datetime:

@@ -15,6 +15,7 @@ after the crawl (``scrapy localdb stop`` stops it).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -92,20 +93,32 @@ def status(directory: Path) -> str | None:
 
 
 def ensure_server(directory: Path, port: int = DEFAULT_PORT) -> str:
-    """Start the local server unless it already runs; returns its URI."""
-    uri = status(directory)
-    if uri:
-        logger.info("Using the local SecantusDB at %s (data in %s)", uri, directory / "secantus")
-        return uri
+    """Start the local server unless it already runs; returns its URI.
+
+    Commands started at once (a crawl, a query, a cron job) take turns on
+    ``<dir>/secantusd.lock``: the first starts the server, the others find it running.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    if _answers(port):
-        raise RuntimeError(f"port {port} already has a database that is not this project's "
-                           f"local server; set MONGO_URI to use it, or LOCAL_DB_PORT to move")
-    process = start_process(directory / "secantus", port, directory / "secantusd.log",
-                            detach=True)  # outlives the crawl, like a database should
-    (directory / "secantusd.pid").write_text(str(process.pid))
-    (directory / "secantusd.port").write_text(str(port))
-    uri = wait_until_up(process, port, directory / "secantusd.log")
+    with (directory / "secantusd.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        uri = status(directory)
+        if uri:
+            logger.info("Using the local SecantusDB at %s (data in %s)", uri,
+                        directory / "secantus")
+            return uri
+        if _answers(port):
+            raise RuntimeError(f"port {port} already has a database that is not this "
+                               f"project's local server; set MONGO_URI to use it, or "
+                               f"LOCAL_DB_PORT to move")
+        process = start_process(directory / "secantus", port, directory / "secantusd.log",
+                                detach=True)  # outlives the crawl, like a database should
+        try:
+            uri = wait_until_up(process, port, directory / "secantusd.log")
+        except RuntimeError:
+            process.kill()
+            raise
+        (directory / "secantusd.pid").write_text(str(process.pid))  # only once it answers
+        (directory / "secantusd.port").write_text(str(port))
     logger.info("Started the local SecantusDB at %s (data in %s, log in %s)",
                 uri, directory / "secantus", directory / "secantusd.log")
     return uri

@@ -14,10 +14,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from parsel import Selector
+from w3lib.encoding import html_to_unicode
 
 from thidua_crawler import site
 from thidua_crawler.extract.dates import parse_datetime
 from thidua_crawler.extract.text import fold, normalize
+
+REPLACEMENT = "\ufffd"
 
 
 @dataclass
@@ -43,8 +46,14 @@ class ParsedArticle:
 
 
 def parse_article(html: str | bytes, url: str) -> ParsedArticle:
-    """Read an article page of any known layout, falling back field by field."""
-    sel = Selector(text=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
+    """Read an article page of any known layout, falling back field by field.
+
+    ``html`` is best the text Scrapy decoded (``response.text``, which knows the HTTP
+    header's charset); bytes are decoded by their BOM or ``<meta charset>``, else as UTF-8.
+    Whatever the body is (JSON, binary), the result is a page, perhaps an empty one.
+    """
+    text = decode_html(html) if isinstance(html, bytes) else html
+    sel = Selector(text=text, type="html")
     meta = _metadata(sel)
     canonical = _first(sel, site.META["canonical"])
     article_url = canonical if canonical and site.article_id(canonical) else url
@@ -97,7 +106,17 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         art.images = _images(sel)
     if art.section is None:
         art.section = _section_from_url(url)
+    replaced = sum(value.count(REPLACEMENT) for value in (art.title or "", art.sapo or "", art.body))
+    if replaced:
+        art.warnings.append(f"{replaced} replacement character(s) (U+FFFD) in the text: "
+                            "the page's declared encoding may be wrong")
     return art
+
+
+def decode_html(body: bytes) -> str:
+    """A page's bytes as text, by its BOM or ``<meta charset>`` (Windows-1258, UTF-16...),
+    else UTF-8; undecodable bytes become U+FFFD, which :func:`parse_article` reports."""
+    return html_to_unicode(None, body, default_encoding="utf-8")[1]
 
 
 def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
@@ -140,17 +159,22 @@ def _metadata(sel: Selector) -> dict[str, Any]:
         tags = [normalize(k) for k in keywords.split(",") if normalize(k)]
     meta["tags"] = tags
     for data in _json_ld(sel):
-        meta["title"] = meta["title"] or normalize(data.get("headline"))
-        meta["sapo"] = meta["sapo"] or normalize(data.get("description"))
-        meta["published"] = meta["published"] or data.get("datePublished")
-        meta["modified"] = meta["modified"] or data.get("dateModified")
+        meta["title"] = meta["title"] or normalize(_string(data.get("headline")))
+        meta["sapo"] = meta["sapo"] or normalize(_string(data.get("description")))
+        meta["published"] = meta["published"] or _string(data.get("datePublished"))
+        meta["modified"] = meta["modified"] or _string(data.get("dateModified"))
         author = data.get("author")
         if isinstance(author, list):
             author = author[0] if author else None
         if isinstance(author, dict):
             author = author.get("name")
-        meta["author"] = meta["author"] or (normalize(author) if isinstance(author, str) else None)
+        meta["author"] = meta["author"] or normalize(_string(author)) or None
     return meta
+
+
+def _string(value: Any) -> str | None:
+    """JSON-LD values are whatever a site wrote: only text is used."""
+    return value if isinstance(value, str) else None
 
 
 def _json_ld(sel: Selector) -> list[dict[str, Any]]:
@@ -160,11 +184,13 @@ def _json_ld(sel: Selector) -> list[dict[str, Any]]:
             data = json.loads(raw)
         except json.JSONDecodeError:
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            continue  # a string, a number, null, or a "@graph" that is not a list
         for item in items:
             kind = item.get("@type") if isinstance(item, dict) else None
             kinds = kind if isinstance(kind, list) else [kind]
-            if any(k in site.JSON_LD_ARTICLE_TYPES for k in kinds):
+            if any(isinstance(k, str) and k in site.JSON_LD_ARTICLE_TYPES for k in kinds):
                 found.append(item)
     return found
 

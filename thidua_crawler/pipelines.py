@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from thidua_crawler import feeds, localdb, processing, storage
+from thidua_crawler import feeds, localdb, processing, records, storage
 from thidua_crawler.extract.dates import in_vietnam
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class _MongoBatchPipeline:
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.settings = settings
         self.batch_size = settings.getint("MONGO_BATCH_SIZE")
@@ -88,6 +89,7 @@ class _MongoBatchPipeline:
                                                       settings.get("THIDUA_DATA_DIR")))
         self.pending: list[Any] = []
         self.writer: storage.Writer | None = None
+        self.client: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _MongoBatchPipeline:
@@ -118,24 +120,45 @@ class _MongoBatchPipeline:
             self.flush()
 
     def flush(self) -> None:
+        """Write what is pending; it stays pending if even the spool cannot take it."""
         assert self.writer is not None
-        batch, self.pending = self.pending, []
-        result = self.writer.write(self.collection, batch)
+        result = self.writer.write(self.collection, self.pending)
+        self.pending = []
         for key in storage.RESULT_KEYS:
             value = getattr(result, key)
             if value:
                 self.stats.inc_value(f"mongo/{self.collection}/{key}", value)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        self.flush()
+        """Flush and report; never raises, so every other pipeline still flushes at close
+        (Scrapy stops calling them at the first that raises)."""
+        try:
+            if self.writer is not None:
+                later = getattr(self.crawler.spider, "later_listings", dict)()
+                self.pending += [storage.lastmod_update(records.record_id(article), moment)
+                                 for article, moment in later.items()]
+                self.flush()
+        except Exception as error:  # noqa: BLE001 - reported below; raising would lose more
+            logger.error("Could not store or spool the last writes to %s: %s",
+                         self.collection, error)
+        if self.pending:
+            self.stats.inc_value(f"mongo/{self.collection}/lost", len(self.pending))
+            logger.error("%d write(s) to %s were lost (the database and the spool %s both "
+                         "failed): %s", len(self.pending), self.collection, self.spool.path,
+                         ", ".join(str(op._filter.get("_id")) for op in self.pending))
         spooled = self.stats.get_value(f"mongo/{self.collection}/spooled", 0)
+        refused = self.stats.get_value(f"mongo/{self.collection}/refused", 0)
         if spooled:
             logger.error("%d write(s) to %s could not be made and were spooled to %s; "
                          "run `scrapy replay_spool` when the database is back.",
                          spooled, self.collection, self.spool.path)
-        else:
+        if refused:
+            logger.error("%d write(s) to %s were refused: they hold values MongoDB cannot "
+                         "store (see the log lines above)", refused, self.collection)
+        if not (spooled or refused or self.pending):
             logger.info("All %s stored; nothing spooled.", self.label)
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
 
 
 class PageArchivePipeline(_MongoBatchPipeline):

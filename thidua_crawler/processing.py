@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from thidua_crawler import site
-from thidua_crawler.extract import extract_facts, extract_places
+from thidua_crawler.extract import MAX_FACT_TEXT_CHARS, extract_facts, extract_places
 from thidua_crawler.parsing import ParsedArticle
 from thidua_crawler.records import clean_text_fields, content_hash, record_id
 
@@ -48,8 +48,13 @@ def places_step(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def facts_step(record: dict[str, Any]) -> dict[str, Any]:
+    """The facts; a body longer than ``MAX_FACT_TEXT_CHARS`` is read that far, and says so."""
     record.update(extract_facts(record["title"], record["sapo"], record["body"],
                                 record["published_at"]))
+    if len(record["body"] or "") > MAX_FACT_TEXT_CHARS:
+        record.setdefault("parser", {}).setdefault("warnings", []).append(
+            f"body of {len(record['body'])} characters: facts read from the first "
+            f"{MAX_FACT_TEXT_CHARS} only")
     return record
 
 

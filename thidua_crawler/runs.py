@@ -3,8 +3,9 @@
 Written when the spider opens (``status: running``) and completed when it
 closes, with the finish reason and the final stats. A run that died leaves
 its record at ``running`` with no ``finished_at``. The last *successful* run
-(finished normally, no error logged, nothing spooled) is what incremental
-crawling measures against.
+(finished normally, no error logged, nothing spooled or refused, no discovery
+problem; see :func:`problems`) is a baseline for incremental crawling, for
+what it covered (:mod:`thidua_crawler.incremental`).
 """
 
 from __future__ import annotations
@@ -35,17 +36,42 @@ RECORDED_SETTINGS = ("HANOIMOI_BASE_URL", "MONGO_DATABASE", "JOBDIR", "DOWNLOAD_
 SPIDER_ARGUMENTS = ("discover", "since", "until", "urls", "sections", "keep_all", "refresh")
 
 
-def last_successful(db: Database, spider: str) -> dict[str, Any] | None:
-    """The newest run of a spider that succeeded (see :func:`succeeded_by`)."""
-    return db[RUNS].find_one({"spider": spider, "succeeded": True},
-                             sort=[("started_at", DESCENDING)])
+#: How many successful runs incremental crawling looks back over for a baseline.
+BASELINE_RUNS = 200
+#: Stats that make a run no baseline, and what each means (``{}`` is the count).
+PROBLEM_STATS = {
+    "log_count/ERROR": "{} error(s) logged",
+    "discovery/failed": "{} listing(s) could not be fetched",
+    "discovery/problem/wrong_content": "{} listing(s) were not what they should be "
+                                       "(e.g. not a sitemap)",
+    "discovery/problem/empty": "{} listing(s) were empty",
+    "discovery/problem/truncated": "{} listing(s) were cut at HANOIMOI_MAX_SITEMAP_URLS",
+    "discovery/problem/too_large": "{} gzipped listing(s) inflated past "
+                                   "HANOIMOI_MAX_SITEMAP_BYTES",
+    "discovery/bad_entry": "{} listing entries could not be read",
+    "offsite/filtered": "{} request(s) redirected or linked off-site were dropped",
+    "article/fetch_failed": "{} article(s) could not be fetched",
+}
 
 
-def succeeded_by(reason: str, stats: dict[str, Any]) -> bool:
-    """Finished normally, with no error logged and nothing spooled. A run that could not
-    reach the site, or lost a page, is not one later runs may skip work after."""
-    spooled = any(stats.get(f"mongo/{c}/spooled") for c in (storage.ARTICLES, storage.PAGES))
-    return reason == "finished" and not stats.get("log_count/ERROR") and not spooled
+def successful(db: Database, spider: str) -> list[dict[str, Any]]:
+    """The spider's runs that succeeded (see :func:`problems`), newest first."""
+    return list(db[RUNS].find({"spider": spider, "succeeded": True},
+                              sort=[("started_at", DESCENDING)]).limit(BASELINE_RUNS))
+
+
+def problems(reason: str, stats: dict[str, Any]) -> list[str]:
+    """Why a run may not be a baseline for later incremental runs: it did not finish, logged
+    an error, could not store something, or met any discovery problem (an HTTP error, a
+    listing that was HTML, empty or cut short, off-site redirects). Empty for a success."""
+    found = [] if reason == "finished" else [f"finished with reason {reason!r}"]
+    found += [text.format(stats[key]) for key, text in PROBLEM_STATS.items() if stats.get(key)]
+    for collection in (storage.ARTICLES, storage.PAGES):
+        for outcome in ("spooled", "refused", "lost"):
+            if stats.get(f"mongo/{collection}/{outcome}"):
+                found.append(f"{stats[f'mongo/{collection}/{outcome}']} write(s) to "
+                             f"{collection} {outcome}")
+    return found
 
 
 def _mongo_keys(stats: dict[str, Any]) -> dict[str, Any]:
@@ -94,13 +120,16 @@ class CrawlRunRecorder:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = dict(self.crawler.stats.get_stats())
-        succeeded = succeeded_by(reason, stats)
+        found = problems(reason, stats)
+        if found:
+            logger.warning("This run is not a baseline for incremental runs: %s", "; ".join(found))
         if self.db is None:
             return
         try:
             self.db[RUNS].update_one({"_id": self.run_id}, {"$set": {
-                "status": "succeeded" if succeeded else reason,
-                "succeeded": succeeded,
+                "status": reason if found else "succeeded",
+                "succeeded": not found,
+                "problems": found,
                 "finish_reason": reason,
                 "finished_at": datetime.now(timezone.utc),
                 "stats": _mongo_keys({k: _plain(v) for k, v in stats.items()}),

@@ -19,6 +19,10 @@ COMMANDS_MODULE = "thidua_crawler.commands"
 HANOIMOI_BASE_URL = os.environ.get("HANOIMOI_BASE_URL", site.DEFAULT_BASE_URL)
 #: Most load-more API pages walked per section in one run.
 HANOIMOI_MAX_API_PAGES = 50
+#: Most entries read from one sitemap (the sitemap protocol's own limit); more is reported.
+HANOIMOI_MAX_SITEMAP_URLS = 50_000
+#: Most bytes a gzipped sitemap may inflate to (the protocol's 50 MB): a gzip bomb stops here.
+HANOIMOI_MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 # --- Politeness --------------------------------------------------------------
 USER_AGENT = ("thidua_crawler/0.1 (research crawler of Hanoi emulation news; "
@@ -36,6 +40,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 60
+#: A news page is under 2 MB: a response (or its decompressed body) over 16 MB is dropped
+#: with an error, and one over 4 MB warned about (Scrapy's defaults are 1 GB and 32 MB).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 # --- Pipelines ---------------------------------------------------------------
 ITEM_PIPELINES = {

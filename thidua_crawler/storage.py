@@ -7,20 +7,30 @@ JSON, one operation a line); ``scrapy replay_spool`` sends it again later.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import bson
 from bson import Binary, json_util
 from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    BulkWriteError,
+    CollectionInvalid,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 
 from thidua_crawler.records import to_document
 
@@ -47,7 +57,15 @@ TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
 #: How many earlier versions (content hash and dates) a record remembers.
 HISTORY_LENGTH = 10
 #: What ``WriteResult`` knows of a batch.
-RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled")
+RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled", "refused")
+#: The server's answer to creating a collection that exists.
+NAMESPACE_EXISTS = 48
+#: MongoDB's document size limit.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+#: The field that says how new a stored document is; replay never goes back in time.
+VERSION_FIELDS = {ARTICLES: "crawled_at", PAGES: "fetched_at"}
+#: Spool lines: MongoDB extended JSON, lossless for every BSON type; dates read back aware.
+SPOOL_JSON = json_util.CANONICAL_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=timezone.utc)
 
 
 def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
@@ -93,10 +111,13 @@ def ensure_validator(db: Database) -> bool:
     options = {"validator": ARTICLE_VALIDATOR, "validationLevel": "moderate",
                "validationAction": "error"}
     try:
-        if ARTICLES in db.list_collection_names():
-            db.command("collMod", ARTICLES, **options)
-        else:
+        try:
             db.create_collection(ARTICLES, **options)
+        except (CollectionInvalid, OperationFailure) as exists:
+            # Already there (made by an earlier crawl, or by one starting at this moment).
+            if isinstance(exists, OperationFailure) and exists.code != NAMESPACE_EXISTS:
+                raise
+            db.command("collMod", ARTICLES, **options)
     except OperationFailure as error:
         logger.info("No schema validator on this server (%s); records are not checked there.",
                     error.code)
@@ -132,6 +153,12 @@ def page_update(item: dict[str, Any]) -> UpdateOne:
     })}, upsert=True)
 
 
+def lastmod_update(record_id: str, lastmod: datetime) -> UpdateOne:
+    """Move a stored document's ``lastmod`` up to ``lastmod`` (never down; never inserts)."""
+    return UpdateOne({"_id": record_id, "$or": [{"lastmod": {"$lt": lastmod}}, {"lastmod": None}]},
+                     {"$set": {"lastmod": lastmod}})
+
+
 def page_html(page: dict[str, Any]) -> bytes:
     return gzip.decompress(page["html_gz"])
 
@@ -142,48 +169,100 @@ class WriteResult:
     updated: int = 0
     unchanged: int = 0
     spooled: int = 0
+    #: Writes no server could ever take (a value BSON cannot encode, a document too large).
+    refused: int = 0
 
     def add(self, other: WriteResult) -> None:
         for key in RESULT_KEYS:
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
 
+def unencodable(operation: UpdateOne) -> str | None:
+    """Why MongoDB could never store this write (an int beyond 64 bits, a date out of range,
+    over 16 MB), or None. Checked before sending, so one poison value costs only its record."""
+    try:
+        size = len(bson.encode(operation._filter)) + len(bson.encode(operation._doc))
+    except (bson.errors.BSONError, OverflowError, ValueError, TypeError) as error:
+        return f"{type(error).__name__}: {error}"
+    return f"{size} bytes, over the 16 MB limit" if size > MAX_DOCUMENT_BYTES else None
+
+
 class Spool:
-    """An append-only file of writes that could not be made, replayable later."""
+    """An append-only file of writes that could not be made, replayable later.
+
+    Safe with many writers: every append holds an exclusive lock on ``<spool>.lock`` and
+    writes whole lines; a torn line left by a killed process is skipped (and counted in
+    ``unreadable_lines``) rather than stopping the reader. Replay first *claims* the file (renames
+    it under the same lock), so writes appended meanwhile land in a new file and are kept.
+    """
 
     def __init__(self, path: Path):
         self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+        self.unreadable_path = path.with_name(path.name + ".unreadable")
+        #: Lines the last :meth:`entries` call could not read.
+        self.unreadable_lines: list[str] = []
 
-    def append(self, collection: str, operations: Iterable[UpdateOne]) -> int:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        written = 0
-        with self.path.open("a", encoding="utf-8") as out:
-            for op in operations:
-                line = {"collection": collection, "filter": op._filter, "update": op._doc}
-                out.write(json_util.dumps(line, json_options=json_util.CANONICAL_JSON_OPTIONS))
-                out.write("\n")
-                written += 1
-        return written
+        with self.lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def entries(self) -> Iterator[dict[str, Any]]:
-        if not self.path.exists():
+    def append(self, database: str, collection: str, operations: Iterable[UpdateOne]) -> int:
+        """Append writes with where they were going and when; returns how many."""
+        now = datetime.now(timezone.utc)
+        lines = [_line({"database": database, "collection": collection, "spooled_at": now,
+                        "filter": op._filter, "update": op._doc, "upsert": bool(op._upsert)})
+                 for op in operations]
+        if not lines:
+            return 0
+        with self._locked():
+            self._append_lines(self.path, lines)
+        return len(lines)
+
+    @staticmethod
+    def _append_lines(path: Path, lines: list[str]) -> None:
+        with path.open("ab") as out:
+            if out.tell() and not _ends_with_newline(path):
+                out.write(b"\n")  # a torn last line stays alone on its line
+            out.write("".join(lines).encode("utf-8"))
+
+    def entries(self, path: Path | None = None) -> Iterator[dict[str, Any]]:
+        """The readable entries of the spool (or of a claimed copy of it)."""
+        self.unreadable_lines = []
+        path = path or self.path
+        if not path.exists():
             return
-        with self.path.open(encoding="utf-8") as lines:
+        with path.open(encoding="utf-8", errors="replace") as lines:
             for line in lines:
-                if line.strip():
-                    yield json_util.loads(line)
+                if not line.strip():
+                    continue
+                try:
+                    yield json_util.loads(line, json_options=SPOOL_JSON)
+                except ValueError:
+                    self.unreadable_lines.append(line.rstrip("\n") + "\n")
 
-    def replace(self, entries: list[dict[str, Any]]) -> None:
-        """Keep only the given entries (those that failed again)."""
-        if not entries:
-            self.path.unlink(missing_ok=True)
-            return
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            for entry in entries:
-                out.write(json_util.dumps(entry, json_options=json_util.CANONICAL_JSON_OPTIONS))
-                out.write("\n")
-        tmp.replace(self.path)
+    def set_aside_unreadable(self) -> int:
+        """Keep the lines the last read could not parse in ``<spool>.unreadable``, for a human;
+        returns how many."""
+        if self.unreadable_lines:
+            with self._locked():
+                self._append_lines(self.unreadable_path, self.unreadable_lines)
+        return len(self.unreadable_lines)
+
+    def claim(self) -> list[Path]:
+        """Take the spool for replay: rename it (under the lock) so that new writes start a new
+        file. Returns the claimed files, older unfinished claims included."""
+        with self._locked():
+            if self.path.exists():
+                self.path.rename(self.path.with_name(
+                    f"{self.path.name}.replaying-{os.getpid()}-{time.time_ns()}"))
+        return sorted(self.path.parent.glob(self.path.name + ".replaying-*"))
 
 
 class Writer:
@@ -191,6 +270,7 @@ class Writer:
 
     After a batch fails all its retries the server is taken to be down: later
     batches are tried once each, so a dead database does not stall the crawl.
+    A write no server could take is refused alone (logged, counted), never spooled.
     """
 
     def __init__(self, db: Database, spool: Spool, retries: int = 3, delay: float = 1.0):
@@ -198,11 +278,20 @@ class Writer:
         self.down = False
 
     def write(self, collection: str, operations: list[UpdateOne]) -> WriteResult:
+        """Store a batch; raises only when failed writes cannot be spooled either (OSError)."""
         result = WriteResult()
-        if not operations:
+        pending = []
+        for op in operations:
+            reason = unencodable(op)
+            if reason is None:
+                pending.append(op)
+                continue
+            result.refused += 1
+            logger.error("Refused a write to %s that MongoDB cannot store (%s): %s",
+                         collection, op._filter.get("_id"), reason)
+        if not pending:
             return result
         attempts = 1 if self.down else self.retries + 1
-        pending = operations
         for attempt in range(attempts):
             try:
                 outcome = self.db[collection].bulk_write(pending, ordered=False)
@@ -231,7 +320,7 @@ class Writer:
         else:
             self.down = True
         if pending:
-            result.spooled += self.spool.append(collection, pending)
+            result.spooled += self.spool.append(self.db.name, collection, pending)
             logger.error("Spooled %d write(s) to %s; replay them with `scrapy replay_spool`.",
                          len(pending), self.spool.path)
         return result
@@ -243,20 +332,63 @@ class Writer:
         result.unchanged += max(unchanged, 0)
 
 
-def replay(db: Database, spool: Spool) -> tuple[int, int]:
-    """Send spooled writes again; returns (replayed, still failing). Failures stay spooled."""
-    entries = list(spool.entries())
-    still_failing = []
-    replayed = 0
-    for entry in entries:
-        try:
-            db[entry["collection"]].update_one(entry["filter"], entry["update"], upsert=True)
-            replayed += 1
-        except PyMongoError as error:
-            logger.error("Replay of %s failed: %s", entry["filter"], error)
-            still_failing.append(entry)
-    spool.replace(still_failing)
-    return replayed, len(still_failing)
+@dataclass
+class ReplayResult:
+    replayed: int = 0
+    #: Entries older than what is stored now (or replayed already): skipped, by design.
+    superseded: int = 0
+    failing: int = 0
+    unreadable: int = 0
+
+
+def replay(client: MongoClient, default_database: str, spool: Spool) -> ReplayResult:
+    """Send spooled writes again, each to the database it was meant for (``default_database``
+    for entries spooled before entries named it).
+
+    Idempotent and never backwards: an entry applies only while the stored record is older
+    than it (by ``crawled_at`` / ``fetched_at``), so a stale entry cannot overwrite a newer
+    record and an entry replayed twice adds no second history entry. Entries that fail
+    again go back to the spool; unreadable lines go to ``<spool>.unreadable``.
+    """
+    result = ReplayResult()
+    for claimed in spool.claim():
+        still_failing: dict[tuple[str, str], list[UpdateOne]] = {}
+        for entry in spool.entries(claimed):
+            db = client[entry.get("database") or default_database]
+            try:
+                applied = _apply(db, entry)
+            except PyMongoError as error:
+                logger.error("Replay of %s failed: %s", entry["filter"], error)
+                still_failing.setdefault((db.name, entry["collection"]), []).append(
+                    UpdateOne(entry["filter"], entry["update"], upsert=entry.get("upsert", True)))
+                continue
+            if applied:
+                result.replayed += 1
+            else:
+                result.superseded += 1
+        result.unreadable += spool.set_aside_unreadable()
+        for (database, collection), operations in still_failing.items():
+            result.failing += spool.append(database, collection, operations)
+        claimed.unlink(missing_ok=True)  # a concurrent replayer may have finished it too
+    if result.unreadable:
+        logger.warning("Skipped %d unreadable line(s) in %s (a crawl killed mid-write?); "
+                       "kept in %s", result.unreadable, spool.path, spool.unreadable_path)
+    return result
+
+
+def _apply(db: Database, entry: dict[str, Any]) -> bool:
+    """Apply one spooled upsert unless the stored record is as new or newer; True if applied."""
+    collection = entry["collection"]
+    version_field = VERSION_FIELDS.get(collection)
+    version = entry["update"].get("$set", {}).get(version_field) if version_field else None
+    query = dict(entry["filter"])
+    if version is not None:
+        query["$or"] = [{version_field: {"$lt": version}}, {version_field: {"$exists": False}}]
+    try:
+        db[collection].update_one(query, entry["update"], upsert=entry.get("upsert", True))
+    except DuplicateKeyError:
+        return False  # the record exists and is newer: the upsert could not insert a twin
+    return True
 
 
 def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | None:
@@ -264,3 +396,13 @@ def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | Non
     return collection.find_one({"_id": record_id},
                                {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
 
+
+
+def _line(entry: dict[str, Any]) -> str:
+    return json_util.dumps(entry, json_options=SPOOL_JSON) + "\n"
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as tail:
+        tail.seek(-1, os.SEEK_END)
+        return tail.read(1) == b"\n"

@@ -30,7 +30,7 @@ class Command(DatabaseCommand):
         parser.add_argument("--formats", default="csv,jsonl", help="csv, jsonl or both")
         Filters.add_arguments(parser)
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         formats = [f.strip() for f in opts.formats.split(",") if f.strip()]
         if not formats or set(formats) - {"csv", "jsonl"}:
             fail(f"--formats {opts.formats!r}: use csv, jsonl or csv,jsonl")

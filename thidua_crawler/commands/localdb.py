@@ -20,7 +20,7 @@ class Command(DatabaseCommand):
         super().add_options(parser)
         parser.add_argument("action", choices=("start", "stop", "status"))
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         directory = localdb.data_dir(self.settings.get("THIDUA_DATA_DIR"))
         if opts.action == "start":

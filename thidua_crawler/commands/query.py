@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from thidua_crawler import analysis
-from thidua_crawler.command_base import DatabaseCommand
+from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.filters import Filters
 from thidua_crawler.output import FORMATS, write_rows
 
@@ -34,7 +34,9 @@ class Command(DatabaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="table")
         parser.add_argument("--limit", type=int, default=0, help="at most this many rows")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.limit < 0:
+            fail(f"--limit {opts.limit}: give a number of rows, or 0 for all")
         make_rows, table_columns = SHOW[opts.show]
         rows = make_rows(self.filtered(self.filters(opts)))
         if opts.limit:

@@ -33,7 +33,7 @@ class Command(DatabaseCommand):
                             help="count what would change, write nothing")
         Filters.add_arguments(parser)
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         query = reextraction.selection(self.filters(opts), outdated=not opts.all)
         result = reextraction.reextract(self.database(), query, dry_run=opts.dry_run)
         verb = "would change" if opts.dry_run else "changed"

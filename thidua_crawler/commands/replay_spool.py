@@ -12,11 +12,14 @@ class Command(DatabaseCommand):
     def short_desc(self) -> str:
         return "Replay writes spooled while the database was down"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         spool = storage.Spool(localdb.spool_path(self.settings.get("MONGO_SPOOL_PATH"),
                                                  self.settings.get("THIDUA_DATA_DIR")))
-        replayed, failing = storage.replay(self.database(), spool)
-        print(f"replayed {replayed} write(s) from {spool.path}; {failing} still failing")
-        if failing:
+        db = self.database()
+        outcome = storage.replay(db.client, db.name, spool)
+        print(f"replayed {outcome.replayed} write(s) from {spool.path}; "
+              f"{outcome.superseded} older than what is stored (skipped); "
+              f"{outcome.failing} still failing; {outcome.unreadable} unreadable line(s)")
+        if outcome.failing or outcome.unreadable:
             self.exitcode = 1

@@ -23,7 +23,7 @@ class Command(DatabaseCommand):
         parser.add_argument("--title", help="the report's heading")
         Filters.add_arguments(parser)
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         docs = self.filtered(self.filters(opts))
         html = report.render(docs, opts.title) if opts.title else report.render(docs)
         opts.out.parent.mkdir(parents=True, exist_ok=True)

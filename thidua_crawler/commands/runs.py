@@ -20,7 +20,7 @@ class Command(DatabaseCommand):
         super().add_options(parser)
         parser.add_argument("--last", type=int, default=20, help="how many runs (default 20)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         rows = []
         for run in self.database()[RUNS].find().sort("started_at", -1).limit(opts.last):
             stats = run.get("stats", {})
@@ -38,6 +38,7 @@ class Command(DatabaseCommand):
                 "dropped": stats.get("item_dropped_count"),
                 "spooled": stats.get("mongo/articles/spooled"),
                 "errors": stats.get("log_count/ERROR"),
+                "problems": "; ".join(run.get("problems") or []) or None,
             })
         print(analysis.format_table(rows))
         if any(r["status"] == "running" for r in rows):

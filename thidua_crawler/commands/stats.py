@@ -34,7 +34,7 @@ class Command(DatabaseCommand):
         parser.add_argument("--by-level", action="store_true", help="awards: one row per level")
         parser.add_argument("--format", choices=FORMATS, default="table")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if opts.year is not None and not 1945 <= opts.year <= 2100:
             fail(f"--year {opts.year}: give a year such as 2022")
         filters = self.filters(opts)

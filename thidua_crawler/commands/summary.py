@@ -13,7 +13,7 @@ class Command(DatabaseCommand):
     def short_desc(self) -> str:
         return "Print articles, campaign launches and award counts per district or commune"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         docs = list(analysis.articles(self.database()))
         layouts = Counter((d.get("parser") or {}).get("layout") for d in docs)
         print(f"{len(docs)} articles stored "

@@ -17,6 +17,12 @@ from thidua_crawler.extract.places import places_about
 from thidua_crawler.extract.text import sentences
 
 EXTRACTOR_VERSION = "2026.11.2"
+#: No commendation in Hanoi's news concerns more recipients than this; a larger "count" is a
+#: code, a phone number or an attack, and one beyond 64 bits could not even be stored.
+MAX_AWARD_COUNT = 1_000_000
+#: Facts are read from at most this much of a body (a news article's text is under 50,000
+#: characters), so one pathological page costs a bounded time in the reactor.
+MAX_FACT_TEXT_CHARS = 200_000
 
 
 def _day(published: datetime | date | None) -> date | None:
@@ -37,9 +43,23 @@ def extract_facts(
     day = _day(published)
     title_s = list(sentences(title or "", "title"))
     sapo_s = list(sentences(sapo or "", "sapo"))
-    body_s = list(sentences(body or "", "body"))
+    body_s = list(sentences((body or "")[:MAX_FACT_TEXT_CHARS], "body"))
     return {
         "campaign_launches": extract_campaign_launches([title_s, sapo_s, body_s], day),
-        "award_counts": extract_award_counts([body_s, sapo_s, title_s]),
+        "award_counts": _plausible(extract_award_counts([body_s, sapo_s, title_s])),
         "extractor_version": EXTRACTOR_VERSION,
     }
+
+
+def _plausible(counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The counts up to ``MAX_AWARD_COUNT``, their ``part_of`` links renumbered (a part of a
+    dropped total stands alone)."""
+    kept = [i for i, c in enumerate(counts) if c["count"] <= MAX_AWARD_COUNT]
+    position = {old: new for new, old in enumerate(kept)}
+    result = []
+    for old in kept:
+        count = counts[old]
+        if count["part_of"] is not None:
+            count["part_of"] = position.get(count["part_of"])
+        result.append(count)
+    return result

@@ -24,7 +24,8 @@ def parse_datetime(value: str | None) -> datetime | None:
     RFC 822 (RSS ``pubDate``), and the visible forms listed in docs/site.md.
     The result is on Vietnam's clock whatever offset the text gave (the same
     instant), so feeds always show ``+07:00``. Returns None for text that holds
-    no recognisable date; never guesses.
+    no recognisable date, and for dates no database can hold (year 1, year 9999 in
+    another zone, an offset of 25 hours); never guesses, never raises.
     """
     if not value:
         return None
@@ -33,7 +34,13 @@ def parse_datetime(value: str | None) -> datetime | None:
     if found is None:
         match = _TIME_THEN_DATE.search(value) or _DATE_THEN_TIME.search(value)
         found = _from_match(match) if match else None
-    return in_vietnam(found) if found else None
+    if found is None:
+        return None
+    try:
+        found.astimezone(timezone.utc)  # BSON stores UTC: the instant must exist there
+        return in_vietnam(found)
+    except OverflowError:
+        return None
 
 
 def _parse_iso(value: str) -> datetime | None:
@@ -63,15 +70,13 @@ def _from_match(match: re.Match[str]) -> datetime | None:
     try:
         day = date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
         clock = time(int(groups["H"]), int(groups["M"])) if groups.get("H") else time(0, 0)
-    except ValueError:
+        zone: timezone | ZoneInfo = VIETNAM
+        if groups.get("tz"):
+            sign = -1 if groups["tz"].startswith("-") else 1
+            minutes = int(groups.get("tzm") or 0)
+            zone = timezone(timedelta(hours=int(groups["tz"]), minutes=sign * minutes))
+    except ValueError:  # 31/02, 25:00, GMT+25
         return None
-    if groups.get("tz"):
-        sign = -1 if groups["tz"].startswith("-") else 1
-        minutes = int(groups.get("tzm") or 0)
-        offset = timedelta(hours=int(groups["tz"]), minutes=sign * minutes)
-        zone: timezone | ZoneInfo = timezone(offset)
-    else:
-        zone = VIETNAM
     return datetime.combine(day, clock, tzinfo=zone)
 
 

@@ -55,13 +55,21 @@ class Sentence:
 # kept together because no space follows the dot or because the next word is the name.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“‘«(]?[A-ZÀ-ỸĐ0-9])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|TX|ThS|TS|PGS|GS|BS|KS|Th\.S|NXB|St|Mr|Ms|[A-ZĐ])\.)$")
+#: Longer than any abbreviation above: how far back from a sentence end to look for one.
+_ABBREVIATION_WINDOW = 8
+#: The longest sentence the extractors see. Real sentences are far shorter (the corpus's longest
+#: is under 1,000 characters); a longer run of text (a list without full stops, or an attack)
+#: is cut at spaces into pieces of at most this size, so every extractor's work per sentence
+#: is bounded and extraction stays linear in the article's length.
+MAX_SENTENCE_CHARS = 2000
 
 
 def sentences(text: str, field: str = "body") -> Iterator[Sentence]:
     """Split a field into sentences, keeping character offsets into the field."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text[start : match.start()]):
+        window = max(start, match.start() - _ABBREVIATION_WINDOW)
+        if _ABBREVIATION.search(text, window, match.start()):
             continue
         yield from _emit(text, field, start, match.start())
         start = match.end()
@@ -69,6 +77,11 @@ def sentences(text: str, field: str = "body") -> Iterator[Sentence]:
 
 
 def _emit(text: str, field: str, start: int, end: int) -> Iterator[Sentence]:
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        yield from _emit(text, field, start, cut)
+        start = cut
     piece = text[start:end]
     stripped = piece.strip()
     if stripped:

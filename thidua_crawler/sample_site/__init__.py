@@ -7,7 +7,10 @@ Paths are the live site's; a path without a file extension is served from
 ``<path>.html``, ``<path>.xml`` or ``<path>.json`` when that file exists.
 
 The server logs every request path (``requests``, and a file when asked) so
-tests can see what a crawl downloaded.
+tests can see what a crawl downloaded; ``redirects`` (path to URL) answers a
+path with a 301, as a moved or hijacked site does. A ``.htm`` file is served
+as ``text/html`` with no charset, so the page's own ``<meta charset>`` or BOM
+decides its encoding.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ SITE_ROOT = Path(str(resources.files(__name__).joinpath("site")))
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
     ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+    ".htm": "text/html",
 }
 
 
@@ -33,6 +37,7 @@ class SampleSite:
                  log_file: Path | None = None):
         self.root, self.delay, self.log_file = Path(root), delay, log_file
         self.requests: list[str] = []
+        self.redirects: dict[str, str] = {}
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
@@ -85,6 +90,12 @@ class SampleSite:
                 site._record(self.path)
                 if site.delay:
                     time.sleep(site.delay)
+                if self.path in site.redirects:
+                    self.send_response(301)
+                    self.send_header("Location", site.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 found = site.file_for(self.path)
                 if found is None:
                     self.send_error(404)

@@ -14,16 +14,17 @@ Arguments (``-a name=value``):
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import AsyncIterator, Iterator
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -36,6 +37,16 @@ from thidua_crawler.processing import record_from_page
 
 DISCOVERERS = ("sitemap", "rss", "sections")
 DEFAULT_DAYS = 7
+
+
+def _gunzip(body: bytes, limit: int) -> bytes | None:
+    """A gzipped body, or None when it inflates past ``limit`` bytes (never more in memory)."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return b""  # not gzip after all: reported as not a sitemap
+    return None if len(data) > limit else data
 
 
 def _flag(value: Any) -> bool:
@@ -63,19 +74,44 @@ class HanoimoiSpider(scrapy.Spider):
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
         self.urls = [u.strip() for u in (url or "").split(",") if u.strip()]
         if urls_file:
-            lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
+            try:
+                lines = Path(urls_file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise ValueError(f"urls_file: cannot read {urls_file} ({error})") from None
             self.urls += [line.strip() for line in lines if line.strip()
                           and not line.startswith("#")]
-        self.sections = tuple(s.strip() for s in sections.split(",")) if sections else (
-            site.SECTIONS)
+        self.sections = tuple(s.strip() for s in sections.split(",") if s.strip()) if (
+            sections) else site.SECTIONS
+        unknown = sorted(set(self.sections) - set(site.SECTIONS))
+        if unknown:
+            raise ValueError(f"sections: unknown {unknown}; use any of {','.join(site.SECTIONS)}")
         self.scheduled_ids: set[int] = set()
+        #: The latest time any listing gave each article, and the lastmod each was stored with.
+        self.listed_max: dict[int, datetime] = {}
+        self.stored_lastmod: dict[int, datetime | None] = {}
+
+    @classmethod
+    def check_arguments(cls, settings: Any, arguments: dict[str, str]) -> None:
+        """Raise ValueError with a message for a bad argument (``scrapy crawl`` shows it)."""
+        cls(**arguments).check_urls(settings.get("HANOIMOI_BASE_URL"))
+
+    def check_urls(self, base_url: str) -> None:
+        """Given URLs must be articles of the site (the live site or the configured root)."""
+        hosts = site.LIVE_HOSTS | {urlparse(base_url).hostname}
+        bad = [u for u in self.urls if urlparse(u).hostname not in hosts
+               or urlparse(u).scheme not in ("http", "https") or not site.is_article_url(u)]
+        if bad:
+            raise ValueError(f"url: not on the site or not an article: {', '.join(bad)}")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HanoimoiSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = crawler.settings.get("HANOIMOI_BASE_URL").rstrip("/")
+        spider.check_urls(spider.base_url)
         spider.allowed_domains = [urlparse(spider.base_url).hostname or ""]
         spider.max_api_pages = crawler.settings.getint("HANOIMOI_MAX_API_PAGES")
+        spider.max_sitemap_urls = crawler.settings.getint("HANOIMOI_MAX_SITEMAP_URLS")
+        spider.max_sitemap_bytes = crawler.settings.getint("HANOIMOI_MAX_SITEMAP_BYTES")
         spider.known = Knowledge() if spider.refresh or spider.urls else Knowledge.load(
             crawler.settings, spider.name, spider.keep_all)
         return spider
@@ -107,51 +143,68 @@ class HanoimoiSpider(scrapy.Spider):
         """A sitemap index (children chosen by the date in their name) or a urlset."""
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
+            body = _gunzip(body, self.max_sitemap_bytes)
+            if body is None:
+                self._problem("too_large", response, f"decompresses to more than "
+                              f"{self.max_sitemap_bytes} bytes (HANOIMOI_MAX_SITEMAP_BYTES)")
+                return
         sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
-            for entry in sitemap:
-                loc = entry["loc"]
-                covered = site.sitemap_date(loc)
-                if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
-                    continue  # categories, tags: no articles
-                if covered is not None and not self.since <= covered <= self.until:
-                    continue
-                if self.known.older_than_last_run(parse_datetime(entry.get("lastmod"))):
-                    self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
-                    continue
-                yield self._listing(site.on_base(response.urljoin(loc), self.base_url),
-                                    self.parse_sitemap,
-                                    day=covered.isoformat() if covered else None)
+        if sitemap.type not in ("sitemapindex", "urlset"):
+            self._problem("wrong_content", response, f"not a sitemap (a <{sitemap.type}> page)")
             return
-        for entry in sitemap:
-            self.crawler.stats.inc_value("discovery/sitemap/urls")
-            listed = entry.get("lastmod") or day
-            request = self._listed(response.urljoin(entry["loc"]), listed, None)
-            if request:
-                yield request
+        entries = list(islice(sitemap, self.max_sitemap_urls + 1))
+        if not entries:
+            self._problem("empty", response, "an empty sitemap")
+        if len(entries) > self.max_sitemap_urls:
+            entries = entries[: self.max_sitemap_urls]
+            self._problem("truncated", response, f"more than {self.max_sitemap_urls} entries "
+                          "(HANOIMOI_MAX_SITEMAP_URLS); only the first are read")
+        if sitemap.type == "sitemapindex":
+            yield from self._each(response, entries,
+                                  lambda entry: self._sitemap_child(response, entry))
+            return
+        self.crawler.stats.inc_value("discovery/sitemap/urls", len(entries))
+        yield from self._each(response, entries, lambda entry: self._listed(
+            response.urljoin(entry["loc"]), entry.get("lastmod") or day, None))
+
+    def _sitemap_child(self, response: Response, entry: dict[str, Any]
+                       ) -> scrapy.Request | None:
+        """A daily sitemap of the index, unless out of range or unchanged since a run read it."""
+        loc = response.urljoin(entry["loc"])
+        covered = site.sitemap_date(loc)
+        if covered is None and not site.UNDATED_ARTICLE_SITEMAPS.search(loc):
+            return None  # categories, tags: no articles
+        if covered is not None and not self.since <= covered <= self.until:
+            return None
+        if covered is not None and self.known.sitemap_unchanged(
+                covered, parse_datetime(entry.get("lastmod"))):
+            self.crawler.stats.inc_value("discovery/sitemap/unchanged_since_last_run")
+            return None
+        return self._listing(site.on_base(loc, self.base_url), self.parse_sitemap,
+                             day=covered.isoformat() if covered else None)
 
     def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
-        for item in response.xpath("//item"):
-            self.crawler.stats.inc_value("discovery/rss/items")
-            link = (item.xpath("link/text()").get() or item.xpath("guid/text()").get() or "")
-            request = self._listed(response.urljoin(link.strip()),
-                                   item.xpath("pubDate/text()").get(), section)
-            if request:
-                yield request
+        if not response.xpath("//channel | //*[local-name()='feed']"):  # XML or HTML parser
+            self._problem("wrong_content", response, "not an RSS feed")
+            return
+        items = response.xpath("//item")
+        if not items:
+            self._problem("empty", response, "an empty feed")
+        self.crawler.stats.inc_value("discovery/rss/items", len(items))
+        yield from self._each(response, items, lambda item: self._listed(
+            response.urljoin((item.xpath("link/text()").get()
+                              or item.xpath("guid/text()").get() or "").strip()),
+            item.xpath("pubDate/text()").get(), section))
 
     def parse_section(self, response: Response, section: str) -> Iterator[Any]:
         """A section page: its article links, then the load-more API from its last article."""
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
-        for url in articles:
-            if self.known.is_current(site.article_id(url), None):
-                self.crawler.stats.inc_value("discovery/known")
-                continue
-            # The section page shows no dates: check the range once the article is parsed.
-            request = self._article_request(url, section=section, check_range=True)
-            if request:
-                yield request
+        if not articles:
+            self._problem("empty", response, "a section page with no article links")
+        # The section page shows no dates: check the range once the article is parsed.
+        yield from self._each(response, articles, lambda url: None if self._known(url, None)
+                              else self._article_request(url, section=section, check_range=True))
         channel = self._channel_id(response)
         if channel and articles:
             yield self._api_request(site.article_id(articles[-1]), channel, section, 1)
@@ -173,17 +226,21 @@ class HanoimoiSpider(scrapy.Spider):
         reached_older = False
         last_id = None
         for entry in entries:
-            url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
-            listed = next((entry[k] for k in site.API_TIME_KEYS if entry.get(k)), None)
-            if not url:
+            try:
+                url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
+                listed = next((entry[k] for k in site.API_TIME_KEYS if entry.get(k)), None)
+                if not isinstance(url, str):
+                    continue
+                url = self._url(url) if url.startswith("/") else url
+                last_id = site.article_id(url) or last_id
+                moment = parse_datetime(listed if isinstance(listed, str) else None)
+            except AttributeError:  # an entry that is not an object
+                self._bad_entry(response, entry)
                 continue
-            url = self._url(url) if url.startswith("/") else url
-            last_id = site.article_id(url) or last_id
-            moment = parse_datetime(listed)
             if moment and moment.astimezone(VIETNAM).date() < self.since:
                 reached_older = True
             if self.known.is_current(site.article_id(url), moment) and (
-                    self.known.older_than_last_run(moment)):
+                    self.known.walked_before(section, moment, self.since)):
                 reached_older = True  # what lies further back was seen by an earlier run
             request = self._listed(url, listed, section)
             if request:
@@ -197,7 +254,9 @@ class HanoimoiSpider(scrapy.Spider):
                       listed_at: str | None = None, check_range: bool = False
                       ) -> Iterator[ArticleItem]:
         stats = self.crawler.stats
-        page = parse_article(response.body, site.public_url(response.url, self.base_url))
+        # Scrapy's text honours the declared encoding (HTTP header, BOM, <meta charset>).
+        html = response.text if isinstance(response, TextResponse) else response.body
+        page = parse_article(html, site.public_url(response.url, self.base_url))
         if page.article_id is None:
             page.article_id = site.article_id(response.url)
         if not page.title or not page.body or page.article_id is None:
@@ -223,7 +282,9 @@ class HanoimoiSpider(scrapy.Spider):
             stats.inc_value("article/parser_warnings")
             self.logger.warning("%s: %s", response.url, warning)
         record = record_from_page(page, section)
-        lastmod = parse_datetime(listed_at) or page.modified_at or page.published_at
+        lastmod = self.listed_max.get(page.article_id) or parse_datetime(listed_at) or (
+            page.modified_at or page.published_at)
+        self.stored_lastmod[page.article_id] = lastmod
         yield ArticleItem(**record, lastmod=lastmod,
                           crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
@@ -256,25 +317,76 @@ class HanoimoiSpider(scrapy.Spider):
         if moment is not None and not self._in_range(moment):
             self.crawler.stats.inc_value("discovery/out_of_range")
             return None
-        if self.known.is_current(site.article_id(url), moment):
-            self.crawler.stats.inc_value("discovery/known")
+        article = site.article_id(url)
+        if moment is not None and article is not None:
+            self.listed_max[article] = max(moment, self.listed_max.get(article, moment))
+        if self._known(url, moment):
             return None
         return self._article_request(url, section=section, listed_at=listed_at,
                                      check_range=moment is None)
+
+    def later_listings(self) -> dict[int, datetime]:
+        """Articles stored with an older lastmod than a listing read after them gave (an RSS
+        ``pubDate``, then a later sitemap ``lastmod``): the storage pipelines move their lastmod
+        up at close, or the next run would fetch them again."""
+        return {article: moment for article, moment in self.listed_max.items()
+                if article in self.stored_lastmod and (self.stored_lastmod[article] is None
+                                                       or moment > self.stored_lastmod[article])}
+
+    def _known(self, url: str, listed: datetime | None) -> bool:
+        if self.known.is_current(site.article_id(url), listed):
+            self.crawler.stats.inc_value("discovery/known")
+            return True
+        return False
 
     def _article_request(self, url: str, section: str | None = None,
                          listed_at: str | None = None, check_range: bool = False
                          ) -> scrapy.Request | None:
         url = site.on_base(url, self.base_url)
+        if not self._on_site(url):
+            self.crawler.stats.inc_value("discovery/bad_url")
+            self.logger.debug("Skipped a link that is not an article of this site: %r", url)
+            return None
         article = site.article_id(url)
         if article is not None and article in self.scheduled_ids:
             self.crawler.stats.inc_value("discovery/duplicate")
             return None
+        request = scrapy.Request(url, self.parse_article, errback=self.article_failed,
+                                 cb_kwargs={"section": section, "listed_at": listed_at,
+                                            "check_range": check_range})
         if article is not None:
-            self.scheduled_ids.add(article)
-        return scrapy.Request(url, self.parse_article, errback=self.article_failed,
-                              cb_kwargs={"section": section, "listed_at": listed_at,
-                                         "check_range": check_range})
+            self.scheduled_ids.add(article)  # only once a request exists for it
+        return request
+
+    def _on_site(self, url: str) -> bool:
+        """An http(s) URL on the configured site (or a host of a given URL)."""
+        parsed = urlparse(url)
+        return parsed.scheme in ("http", "https") and (parsed.hostname or "") in (
+            self.allowed_domains)
+
+    def _each(self, response: Response, entries: Iterable[Any],
+              handle: Callable[[Any], scrapy.Request | None]) -> Iterator[scrapy.Request]:
+        """Requests for a listing's entries; an entry that cannot be read is counted and
+        skipped, never the end of its listing."""
+        for entry in entries:
+            try:
+                request = handle(entry)
+            except (ValueError, TypeError, KeyError, OverflowError) as error:
+                self._bad_entry(response, entry, error)
+                continue
+            if request is not None:
+                yield request
+
+    def _bad_entry(self, response: Response, entry: Any, error: Exception | None = None) -> None:
+        self.crawler.stats.inc_value("discovery/bad_entry")
+        self.logger.warning("Skipped an unreadable entry of %s: %.200r (%s)", response.url,
+                            entry, error or "not an object")
+
+    def _problem(self, kind: str, response: Response, what: str) -> None:
+        """A listing that answered but is not what it should be: the run is then no baseline
+        (see :func:`thidua_crawler.runs.problems`)."""
+        self.crawler.stats.inc_value(f"discovery/problem/{kind}")
+        self.logger.warning("Discovery problem at %s: %s", response.url, what)
 
     def _channel_id(self, response: Response) -> str | None:
         for attribute in site.CHANNEL_ID_ATTRIBUTES:
