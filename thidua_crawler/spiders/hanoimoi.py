@@ -124,7 +124,10 @@ class HanoimoiSpider(scrapy.Spider):
                                     self.parse_sitemap,
                                     day=covered.isoformat() if covered else None)
             return
-        for entry in sitemap:
+        entries = list(sitemap)
+        if not entries:
+            self._empty_listing(response)
+        for entry in entries:
             self.crawler.stats.inc_value("discovery/sitemap/urls")
             listed = entry.get("lastmod") or day
             request = self._listed(response.urljoin(entry["loc"]), listed, None)
@@ -132,7 +135,10 @@ class HanoimoiSpider(scrapy.Spider):
                 yield request
 
     def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
-        for item in response.xpath("//item"):
+        items = response.xpath("//item")
+        if not items:
+            self._empty_listing(response)
+        for item in items:
             self.crawler.stats.inc_value("discovery/rss/items")
             link = (item.xpath("link/text()").get() or item.xpath("guid/text()").get() or "")
             request = self._listed(response.urljoin(link.strip()),
@@ -144,6 +150,8 @@ class HanoimoiSpider(scrapy.Spider):
         """A section page: its article links, then the load-more API from its last article."""
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
+        if not articles:
+            self._empty_listing(response)
         for url in articles:
             if self.known.is_current(site.article_id(url), None):
                 self.crawler.stats.inc_value("discovery/known")
@@ -234,6 +242,13 @@ class HanoimoiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/failed")
         self.logger.error("Could not read the listing %s: %s", failure.request.url,
                           failure.getErrorMessage())
+
+    def _empty_listing(self, response: Response) -> None:
+        """A listing in range that lists no article at all: its markup changed or the site
+        broke it (the Discovery monitor fails the run)."""
+        self.crawler.stats.inc_value("discovery/empty_listing")
+        self.logger.warning("The listing %s lists no articles; mend thidua_crawler/site.py if "
+                            "its markup changed", response.url)
 
     def article_failed(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("article/fetch_failed")

@@ -1,0 +1,78 @@
+"""``scrapy crawl``, one at a time per database, with an exit status that tells cron and
+Scrapyd how the run went.
+
+Scrapy's own command exits 0 whatever the crawl met. This one exits with the status the
+monitor suite decided (:mod:`thidua_crawler.monitors`: 3 writes spooled or refused,
+4 discovery failed, 5 another monitor failed), after Scrapy's 1 (could not run) and 2 (usage),
+and with 75 when another crawl into the same database holds the lock in the data directory
+(scheduled runs, manual crawls and Scrapyd jobs alike).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from scrapy import Spider
+from scrapy.commands import crawl
+from scrapy.crawler import Crawler
+
+from thidua_crawler import localdb
+from thidua_crawler.monitors import EXIT_OK, EXIT_STAT
+
+logger = logging.getLogger(__name__)
+
+#: EX_TEMPFAIL (sysexits.h): another crawl is running; try again at the next schedule.
+EXIT_LOCKED = 75
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[str | None]:
+    """Hold an exclusive ``flock`` on ``path`` (the same lock as flock(1)); yields None when
+    held, else what the holder wrote in it (its pid)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            yield handle.read().strip() or "unknown"
+            return
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield None
+
+
+class Command(crawl.Command):
+    crawler: Crawler | None = None
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if not self.settings.getbool("CRAWL_LOCK_ENABLED"):
+            self._crawl(args, opts)
+            return
+        directory = localdb.data_dir(self.settings.get("THIDUA_DATA_DIR"))
+        lock = directory / f"crawl-{self.settings.get('MONGO_DATABASE')}.lock"
+        with exclusive(lock) as holder:
+            if holder is not None:
+                logger.warning("Skipped: another crawl into database %r is running (pid %s "
+                               "holds %s); exit status %d", self.settings.get("MONGO_DATABASE"),
+                               holder, lock, EXIT_LOCKED)
+                self.exitcode = EXIT_LOCKED
+                return
+            self._crawl(args, opts)
+
+    def _crawl(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if not self.exitcode and self.crawler is not None and self.crawler.stats is not None:
+            self.exitcode = int(self.crawler.stats.get_value(EXIT_STAT, EXIT_OK))
