@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from pymongo.database import Database
-from scrapy.commands import ScrapyCommand
+from scrapy.commands import ScrapyCommand, ScrapyHelpFormatter
 from scrapy.exceptions import UsageError
 
 from thidua_crawler import analysis, storage
@@ -16,7 +16,42 @@ from thidua_crawler.filters import FilterError, Filters
 ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
-class DatabaseCommand(ScrapyCommand):
+class HelpFormatter(ScrapyHelpFormatter):
+    """Scrapy's help layout with two mends: only section titles become underlined headings
+    (Scrapy also takes an option's help that wraps after a colon for one), and indented
+    example lines keep their own line."""
+
+    def format_part_strings(self, part_strings: list[str]) -> list[str]:
+        parts: list[str] = []
+        for part in part_strings:
+            if part.startswith("usage: "):
+                parts.append("Usage\n=====\n  " + part.removeprefix("usage: "))
+            elif part.endswith(":\n") and not part.startswith(" "):
+                title = part.removesuffix(":\n").title()
+                rule = "-" if title == "Global Options" else "="
+                parts += [title, f"\n{rule * len(title)}\n"]
+            else:
+                parts.append(part)
+        return parts
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        fill = super()._fill_text
+        return "\n".join(line if line.startswith("  ") else fill(line, width, indent)
+                         for line in text.splitlines())
+
+
+class ExampleCommand(ScrapyCommand):
+    """A command whose ``--help`` ends with examples that run as written."""
+
+    examples: tuple[str, ...] = ()
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.formatter_class = HelpFormatter
+        parser.epilog = "Examples:\n" + "\n".join(f"  {example}" for example in self.examples)
+
+
+class DatabaseCommand(ExampleCommand):
     """A command that works on the project's database (``MONGO_URI`` or the local server)."""
 
     requires_project = True

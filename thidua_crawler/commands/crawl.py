@@ -23,6 +23,7 @@ from scrapy.commands import crawl
 from scrapy.crawler import Crawler
 
 from thidua_crawler import localdb
+from thidua_crawler.command_base import ExampleCommand
 from thidua_crawler.monitors import EXIT_OK, EXIT_STAT
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,17 @@ def exclusive(path: Path) -> Iterator[str | None]:
         yield None
 
 
-class Command(crawl.Command):
+class Command(ExampleCommand, crawl.Command):
     crawler: Crawler | None = None
+    examples = ("scrapy crawl hanoimoi",
+                "scrapy crawl hanoimoi -a since=2026-01-01 -O articles.jsonl",
+                "scrapy crawl hanoimoi -a url=https://hanoimoi.vn/xa-ba-vi-khen-thuong-1151234.html")
+
+    def long_desc(self) -> str:
+        return ("Run a spider of the project (hanoimoi). Exit status: 0 every monitor passed, "
+                "1 the crawl could not run, 2 bad arguments, 3 writes spooled or refused, "
+                "4 discovery failed, 5 another monitor failed, 75 skipped (another crawl into "
+                "the same database runs).")
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         self.crawler = super()._create_crawler(spidercls)

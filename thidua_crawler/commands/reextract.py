@@ -16,6 +16,9 @@ from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy reextract",
+                'scrapy reextract --all --since 2024-01-01 --district "Đống Đa" --dry-run')
+
     def syntax(self) -> str:
         return "[--outdated | --all] [filters] [--dry-run]"
 

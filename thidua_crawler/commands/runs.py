@@ -10,6 +10,8 @@ from thidua_crawler.runs import RUNS
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy runs --last 10",)
+
     def syntax(self) -> str:
         return "[--last N]"
 
