@@ -40,6 +40,8 @@ class Command(DatabaseCommand):
                 "dropped": stats.get("item_dropped_count"),
                 "spooled": stats.get("mongo/articles/spooled"),
                 "errors": stats.get("log_count/ERROR"),
+                "failed monitors": ", ".join(f["monitor"] for f in
+                                             (run.get("monitors") or {}).get("failed", [])),
             })
         print(analysis.format_table(rows))
         if any(r["status"] == "running" for r in rows):
