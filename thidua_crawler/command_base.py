@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any
 
 from pymongo.database import Database
 from scrapy.commands import ScrapyCommand, ScrapyHelpFormatter
 from scrapy.exceptions import UsageError
+from tqdm import tqdm
 
 from thidua_crawler import analysis, storage
 from thidua_crawler.filters import FilterError, Filters
@@ -74,11 +76,21 @@ class DatabaseCommand(ExampleCommand):
             fail(str(error))
             raise  # fail() always raises; this tells type checkers so
 
-    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION
-                 ) -> list[dict[str, Any]]:
-        """The stored articles the filters select, in their feed form."""
+    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION,
+                 progress: str | None = None) -> list[dict[str, Any]]:
+        """The stored articles the filters select, in their feed form; with ``progress``, a
+        bar with that label while they are read (on a terminal only)."""
         db = self.database()
-        return list(analysis.articles(db, filters.query(db), projection))
+        query = filters.query(db)
+        found = analysis.articles(db, query, projection)
+        if progress:
+            found = progress_bar(found, db[storage.ARTICLES].count_documents(query), progress)
+        return list(found)
+
+
+def progress_bar(items: Iterable[Any], total: int, label: str) -> Any:
+    """A tqdm bar on stderr when it is a terminal; nothing when piped or redirected."""
+    return tqdm(items, total=total, desc=label, unit=" articles", disable=None, leave=False)
 
 
 def fail(message: str) -> None:

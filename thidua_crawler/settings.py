@@ -71,7 +71,11 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,
     "thidua_crawler.extensions.StatsFile": 500,
     "thidua_crawler.runs.CrawlRunRecorder": 510,
+    "thidua_crawler.progress.CrawlProgress": 520,
 }
+#: Seconds between the INFO progress lines of a crawl (articles found, fetched, stored, errors,
+#: rate, ETA); 0 switches them off.
+PROGRESS_INTERVAL = 30.0
 #: One crawl at a time per database: ``scrapy crawl`` takes ``<data dir>/crawl-<database>.lock``
 #: and exits 75 when another crawl holds it.
 CRAWL_LOCK_ENABLED = True

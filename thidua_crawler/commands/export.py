@@ -41,7 +41,7 @@ class Command(DatabaseCommand):
         formats = [f.strip() for f in opts.formats.split(",") if f.strip()]
         if not formats or set(formats) - {"csv", "jsonl"}:
             fail(f"--formats {opts.formats!r}: use csv, jsonl or csv,jsonl")
-        docs = self.filtered(self.filters(opts), projection=None)
+        docs = self.filtered(self.filters(opts), projection=None, progress="reading")
         written = write_files(opts.out, "articles", docs, ["jsonl"]) if "jsonl" in formats else []
         tables = {
             "articles": (analysis.article_rows(docs), analysis.ARTICLE_COLUMNS),
