@@ -42,22 +42,21 @@ def test_clean_crawl_exits_0_and_records_every_monitor_passed(crawl_env, databas
 
 def test_layout_change_fails_the_layout_monitor(crawl_env, database: Database,
                                                 site_copy: Path) -> None:
-    # The site renames the headline class of its long-form layout: site.py no longer knows it.
-    changed = 0
-    for page in site_copy.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if "sc-longform-header-title" in text:
-            page.write_text(text.replace("sc-longform-header-title", "lf-headline"), "utf-8")
-            changed += 1
-    assert changed >= 5
+    # One article page in a markup the parsers do not know (its headline class renamed), beside
+    # the sample's one metadata-only page: 2 of 14 articles read by a fallback.
+    page = site_copy / "phuong-hoan-kiem-phat-dong-thi-dua-1145678.html"
+    text = page.read_text(encoding="utf-8")
+    assert "sc-longform-header-title" in text
+    page.write_text(text.replace("sc-longform-header-title", "lf-headline"), "utf-8")
     result = crawl(crawl_env, *ALL_DATES, *SECTIONS)
     assert result.returncode == monitors.EXIT_MONITOR, result.log
+    assert result.stats["article/layout/metadata"] == 2
     run = last_run(database)
     assert failed_monitors(run) == [FALLBACK]
-    assert "more than MONITOR_MAX_FALLBACK_LAYOUT_SHARE=0.2" in run["monitors"]["failed"][0][
+    assert "0.143, more than MONITOR_MAX_FALLBACK_LAYOUT_SHARE=0.1" in run["monitors"]["failed"][0][
         "message"]
     assert run["succeeded"] is False
-    assert f"FAIL: {FALLBACK}" in result.log or FALLBACK in result.log
+    assert f"FAIL: {FALLBACK}" in result.log
 
 
 def test_section_page_without_article_links_fails_discovery(crawl_env, database: Database,

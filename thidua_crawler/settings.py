@@ -103,7 +103,7 @@ MONITOR_MAX_EMPTY_LISTINGS = 0
 #: Share of article pages no parser could read.
 MONITOR_MAX_UNPARSEABLE_SHARE = 0.05
 #: Share of articles read by a fallback (``metadata``, ``generic``) rather than a known layout.
-MONITOR_MAX_FALLBACK_LAYOUT_SHARE = 0.2
+MONITOR_MAX_FALLBACK_LAYOUT_SHARE = 0.1
 #: A share above is judged only when at least this many pages or records make it up.
 MONITOR_SHARE_MIN_COUNT = 2
 #: Shares of stored records with no body, no publication date, no place (not checked with all=1).
