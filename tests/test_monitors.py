@@ -89,6 +89,13 @@ def test_thresholds_are_settings(crawl_env, database: Database, site_copy: Path)
     assert last_run(database)["monitors"]["failed"] == []
 
 
+def test_a_crawl_whose_monitors_recorded_nothing_does_not_pass(crawl_env) -> None:
+    result = crawl(crawl_env, *ALL_DATES, *SECTIONS,
+                   "-s", "SPIDERMON_SPIDER_CLOSE_MONITORS=spidermon.MonitorSuite")  # empty suite
+    assert result.returncode == monitors.EXIT_MONITOR
+    assert "The monitor suite recorded no result" in result.log
+
+
 def test_record_that_breaks_the_schema_is_counted() -> None:
     """Spidermon's JSON Schema validation sees the record in its feed form."""
     crawler = get_crawler(HanoimoiSpider, {"SPIDERMON_ENABLED": True,

@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 
 from thidua_crawler import localdb
 from thidua_crawler.command_base import ExampleCommand
-from thidua_crawler.monitors import EXIT_OK, EXIT_STAT
+from thidua_crawler.monitors import EXIT_MONITOR, EXIT_OK, EXIT_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -84,5 +84,11 @@ class Command(ExampleCommand, crawl.Command):
 
     def _crawl(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
-        if not self.exitcode and self.crawler is not None and self.crawler.stats is not None:
-            self.exitcode = int(self.crawler.stats.get_value(EXIT_STAT, EXIT_OK))
+        if self.exitcode or self.crawler is None or self.crawler.stats is None:
+            return
+        status = self.crawler.stats.get_value(EXIT_STAT)
+        if status is None and self.crawler.settings.getbool("SPIDERMON_ENABLED"):
+            # A crawl whose checks did not run must not pass for one that passed them.
+            logger.error("The monitor suite recorded no result; exit status %d", EXIT_MONITOR)
+            status = EXIT_MONITOR
+        self.exitcode = int(status or EXIT_OK)
