@@ -84,8 +84,8 @@ def _awards_section(rows: list[dict[str, Any]]) -> str:
     for r in table:
         totals[r["place"]] += r["total"]
     return (
-        "<h2>Award recipients per place and year</h2>"
-        '<p class="note">Collectives and individuals commended, each total counted once '
+        "<h2 lang='en'>Award recipients per place and year</h2>"
+        '<p class="note" lang="en">Collectives and individuals commended, each total counted once '
         "(where a total is broken down by level, its parts are counted); the year is the "
         "one the awards are for, else the year of publication. Hover a cell for the split.</p>"
         + (f"<table><tr><th>place</th>{head}</tr>{''.join(body)}</table>" if table
@@ -108,7 +108,7 @@ def _launches_section(rows: list[dict[str, Any]]) -> str:
     legend = "".join(f'<span><i class="swatch" style="background:{c}"></i>{k}</span>'
                      for k, c in KIND_COLOURS.items())
     return (
-        "<h2>Campaign launches over time</h2>"
+        "<h2 lang='en'>Campaign launches over time</h2>"
         + _stacked_years(per_year) + f'<p class="legend">{legend}</p>'
         + ("<table><tr><th>date</th><th class='text'>place</th><th class='text'>kind</th>"
            "<th class='text'>person</th><th class='text'>position or body</th>"
@@ -121,8 +121,8 @@ def _coverage_section(rows: list[dict[str, Any]]) -> str:
     body = "".join(
         f"<tr><td>{escape(r['month'])}</td><td>{r['articles']}</td><td>{r['with_launch']}</td>"
         f"<td>{r['with_award']}</td><td>{r['share_with_facts']:.0%}</td></tr>" for r in rows)
-    return ("<h2>Coverage</h2><p class='note'>Articles per month and how many carry facts: "
-            "the sampling frame.</p><table><tr><th>month</th><th>articles</th>"
+    return ("<h2 lang='en'>Coverage</h2><p class='note' lang='en'>Articles per month and how "
+            "many carry facts: the sampling frame.</p><table><tr><th>month</th><th>articles</th>"
             f"<th>with a launch</th><th>with awards</th><th>with facts</th></tr>{body}</table>")
 
 
