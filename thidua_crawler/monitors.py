@@ -142,6 +142,33 @@ class CompletenessMonitor(_Thresholds):
                      "MONITOR_MAX_NO_PLACE_SHARE")
 
 
+@monitors.name("Errors")
+class ErrorsMonitor(ErrorCountMonitor):
+    """Spidermon's count of lines logged at ERROR (``SPIDERMON_MAX_ERRORS``)."""
+
+    @monitors.name("lines logged at ERROR")
+    def test_stat_monitor(self) -> None:
+        super().test_stat_monitor()
+
+
+@monitors.name("Schema")
+class SchemaMonitor(ItemValidationMonitor):
+    """Spidermon's count of JSON Schema violations (``SPIDERMON_MAX_ITEM_VALIDATION_ERRORS``)."""
+
+    @monitors.name("records that break the record's JSON Schema")
+    def test_stat_monitor(self) -> None:
+        super().test_stat_monitor()
+
+
+@monitors.name("Finish reason")
+class FinishMonitor(FinishReasonMonitor):
+    """Spidermon's check of how the spider closed (``SPIDERMON_EXPECTED_FINISH_REASONS``)."""
+
+    @monitors.name("the spider finished normally")
+    def test_should_finish_with_expected_reason(self) -> None:
+        super().test_should_finish_with_expected_reason()
+
+
 class RecordResults(Action):
     """Puts the suite's results in the stats: failed and passed monitors, each failure's
     message, and the exit status they mean. ``crawl_runs`` and ``scrapy crawl`` read them."""
@@ -166,8 +193,8 @@ def _message(error: str | None) -> str:
 class CrawlMonitors(MonitorSuite):
     """What is checked when a crawl ends (settings in settings.py, "Monitoring")."""
 
-    monitors: ClassVar[list[Any]] = [StorageMonitor, DiscoveryMonitor, ErrorCountMonitor, FinishReasonMonitor,
-                                     ItemValidationMonitor, LayoutMonitor, CompletenessMonitor]
+    monitors: ClassVar[list[Any]] = [StorageMonitor, DiscoveryMonitor, ErrorsMonitor, FinishMonitor,
+                                     SchemaMonitor, LayoutMonitor, CompletenessMonitor]
     monitors_finished_actions: ClassVar[list[Any]] = [RecordResults]
 
     def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any):
