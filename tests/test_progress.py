@@ -13,8 +13,13 @@ import sys
 import termios
 from pathlib import Path
 
+from scrapy.utils.test import get_crawler
+
 from tests.conftest import ALL_DATES, PROJECT, SECTIONS, crawl
+from thidua_crawler.progress import CrawlProgress
 from thidua_crawler.sample_site import SampleSite
+from thidua_crawler.site import DEFAULT_BASE_URL
+from thidua_crawler.spiders.hanoimoi import HanoimoiSpider
 
 BAR = re.compile(r"\d+%\|")
 
@@ -29,9 +34,26 @@ def test_crawl_logs_progress_with_rate_and_eta(crawl_env, site_copy: Path) -> No
     assert len(lines) >= 3, result.log
     assert re.search(r"Progress: \d+ articles found in listings, \d+ fetched, \d+ stored, "
                      r"0 errors; [\d.]+ articles/min", lines[0])
-    assert any("ETA" in line for line in lines[:-1]), lines
     assert lines[-1].startswith("Progress (done): 14 articles found in listings, 14 fetched, "
                                 "12 stored, 0 errors")
+
+
+def test_eta_once_every_listing_is_read() -> None:
+    crawler = get_crawler(HanoimoiSpider, {"PROGRESS_INTERVAL": 30})
+    spider = HanoimoiSpider()
+    spider.base_url = DEFAULT_BASE_URL  # the requests the spider makes, as it makes them
+    progress = CrawlProgress.from_crawler(crawler)
+    crawler.stats.open_spider()
+    listing = spider._listing("https://hanoimoi.vn/sitemap.xml", spider.parse_sitemap)
+    articles = [spider._article_request(f"https://hanoimoi.vn/a-{n}.html") for n in range(1, 5)]
+    for request in (listing, *articles):
+        progress.request_scheduled(request, spider)
+    progress.request_left(articles[0], spider)
+    assert "no ETA yet" in progress.line() and "listings still being read: 1" in progress.line()
+    progress.request_left(listing, spider)
+    progress.started -= 60  # one article fetched in a minute: three left, three minutes
+    assert re.search(r"4 articles found in listings, 1 fetched, 0 stored, 0 errors; "
+                     r"1\.0 articles/min; ETA 3\.0 min", progress.line()), progress.line()
 
 
 def run_on_terminal(args: list[str], env: dict[str, str]) -> str:
