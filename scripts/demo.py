@@ -38,7 +38,10 @@ def main() -> int:
     where = env.get("MONGO_URI") or _local_database()
     print(f"\nWhat landed in MongoDB ({where}, database {env['MONGO_DATABASE']!r}):\n",
           flush=True)
-    return subprocess.run([*SCRAPY, "summary"], cwd=PROJECT, env=env, check=False).returncode
+    done = subprocess.run([*SCRAPY, "summary"], cwd=PROJECT, env=env, check=False)
+    print(f"\nTo query it: export MONGO_DATABASE={env['MONGO_DATABASE']}, then the examples in "
+          "README.md (For researchers) and docs/researchers.md.")
+    return done.returncode
 
 
 if __name__ == "__main__":

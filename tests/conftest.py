@@ -121,8 +121,34 @@ def crawl(env: dict[str, str], *args: str, feed: Path | None = None) -> CrawlRes
     return CrawlResult(done.returncode, done.stdout + done.stderr, records, stats)
 
 
+#: How Scrapy logs code that raised (a failed monitor's report shows a traceback too, by design).
+CRASH_MARKERS = ("Spider error processing", "Error caught on signal handler", "Unhandled error",
+                 "Error processing {")
+
+
+def crashes(log: str) -> list[str]:
+    """The lines of a crawl's log that say some code raised."""
+    return [line for line in log.splitlines() if any(m in line for m in CRASH_MARKERS)]
+
+
 def article_requests(site: SampleSite) -> list[str]:
     """Article pages the sample site served (not sitemaps, feeds or API answers)."""
     from thidua_crawler import site as site_module
 
     return [p for p in site.requests if site_module.is_article_url(p)]
+
+
+@pytest.fixture(scope="session")
+def research_env(db_server: DatabaseServer, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[dict[str, str]]:
+    """The sample site crawled once into its own database, for the researcher commands."""
+    tmp = tmp_path_factory.mktemp("research")
+    name = f"research_{uuid.uuid4().hex[:8]}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MONGO_")}
+    environment.update(MONGO_URI=db_server.uri, MONGO_DATABASE=name,
+                       THIDUA_DATA_DIR=str(tmp / "data"))
+    with SampleSite() as site:
+        environment["HANOIMOI_BASE_URL"] = site.url
+        assert crawl(environment, *ALL_DATES, *SECTIONS).returncode == 0
+    yield environment
+    storage.connect(db_server.uri).drop_database(name)

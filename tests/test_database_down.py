@@ -17,6 +17,7 @@ from tests.conftest import (
     free_port,
     run_scrapy,
 )
+from thidua_crawler.monitors import EXIT_STORAGE
 from thidua_crawler.sample_site import SampleSite
 from thidua_crawler.storage import Spool
 
@@ -46,7 +47,7 @@ def test_database_stopped_mid_crawl_loses_nothing(tmp_path, site_copy) -> None:
         stored_before_stop = articles.count_documents({})
         server.stop()  # the database goes away with the crawl half done
         log, _ = crawl.communicate(timeout=300)
-    assert crawl.returncode == 0, log
+    assert crawl.returncode == EXIT_STORAGE, log  # cron hears of it
     assert 3 <= stored_before_stop < DISTRICT_ARTICLES
     spooled = [e for e in Spool(spool_path).entries() if e["collection"] == "articles"]
     assert spooled, log
@@ -62,4 +63,9 @@ def test_database_stopped_mid_crawl_loses_nothing(tmp_path, site_copy) -> None:
     assert articles.count_documents({}) == DISTRICT_ARTICLES
     assert articles.database.pages.count_documents({}) == 14  # every fetched page
     assert not spool_path.exists()  # everything replayed, nothing left waiting
+    # The run's entry, completed while the database was down, was spooled and replayed too.
+    run = articles.database.crawl_runs.find_one()
+    assert run["finished_at"] and run["succeeded"] is False
+    assert "Storage/writes spooled or refused" in [f["monitor"] for f in run["monitors"]["failed"]]
+    assert run["monitors"]["exit_code"] == EXIT_STORAGE
     server.stop()

@@ -22,6 +22,7 @@ from tests.conftest import (
     run_scrapy,
 )
 from tests.site_changes import add_article, edit_article
+from thidua_crawler.monitors import EXIT_DISCOVERY
 
 DISTRICT_ARTICLES = 12
 
@@ -140,7 +141,7 @@ def test_a_run_that_could_not_read_its_listings_is_not_a_baseline(
     index = site_copy / "sitemap.xml"
     index.rename(site_copy / "sitemap.away")
     failed = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "discover=sitemap")
-    assert failed.returncode == 0
+    assert failed.returncode == EXIT_DISCOVERY
     assert failed.stats["discovery/failed"] == 1
     latest = database.crawl_runs.find_one(sort=[("started_at", -1)])
     assert latest["finish_reason"] == "finished" and latest["succeeded"] is False

@@ -8,34 +8,21 @@ import json
 import os
 import re
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pymongo.errors import WriteError
 
-from tests.conftest import ALL_DATES, SECTIONS, crawl, run_scrapy
+from tests.conftest import run_scrapy
 from thidua_crawler import analysis, storage
 from thidua_crawler.records import feed_json, from_document
-from thidua_crawler.sample_site import SampleSite
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.fixture(scope="module")
-def env(db_server, tmp_path_factory) -> Iterator[dict[str, str]]:
-    """The sample site crawled once into its own database."""
-    tmp = tmp_path_factory.mktemp("research")
-    name = f"research_{uuid.uuid4().hex[:8]}"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MONGO_")}
-    environment.update(MONGO_URI=db_server.uri, MONGO_DATABASE=name,
-                       THIDUA_DATA_DIR=str(tmp / "data"))
-    with SampleSite() as site:
-        environment["HANOIMOI_BASE_URL"] = site.url
-        assert crawl(environment, *ALL_DATES, *SECTIONS).returncode == 0
-    yield environment
-    storage.connect(db_server.uri).drop_database(name)
+@pytest.fixture
+def env(research_env: dict[str, str]) -> dict[str, str]:
+    return research_env
 
 
 def scrapy_csv(env: dict[str, str], *args: str) -> list[dict[str, str]]:

@@ -59,9 +59,9 @@ def _article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
         "article_id": article.get("article_id"),
         "published_at": published.isoformat() if published else None,
         "published_year": published.year if published else None,
-        "districts": ";".join(d["slug"] for d in article.get("districts") or []),
-        "communes": ";".join(c["name"] for c in article.get("communes") or []),
-        "places": ";".join(places_of(article)),
+        "districts": [d["slug"] for d in article.get("districts") or []],
+        "communes": [c["name"] for c in article.get("communes") or []],
+        "places": places_of(article),
         "url": article.get("url"),
     }
 
@@ -96,7 +96,7 @@ def award_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "individuals": count.get("individuals"),
                 "approximate": count.get("approximate"),
                 "level": count.get("level"),
-                "forms": ";".join(count.get("forms") or []),
+                "forms": list(count.get("forms") or []),
                 "status": count.get("status"),
                 "conferred_by": count.get("conferred_by"),
                 "year": count.get("year") or base["published_year"],
@@ -123,7 +123,7 @@ def launch_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "index": index,
                 "kind": launch.get("kind"),
                 "title": launch.get("title"),
-                "names": ";".join(launch.get("names") or []),
+                "names": list(launch.get("names") or []),
                 "launcher_person": launcher.get("person"),
                 "launcher_position": launcher.get("position"),
                 "launcher_body": launcher.get("body"),
@@ -148,7 +148,7 @@ def awards_by_place_year(rows: Iterable[Mapping[str, Any]], by_level: bool = Fal
     for row in rows:
         if not row["leaf"]:
             continue
-        for place in (row["places"] or "(no place)").split(";"):
+        for place in row["places"] or ["(no place)"]:
             key = (place, row["year"], row["level"]) if by_level else (place, row["year"])
             cell = table.setdefault(key, {"place": place, "year": row["year"],
                                           **({"level": row["level"]} if by_level else {}),
@@ -194,7 +194,8 @@ def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None
 
 
 def _cell(value: Any, width: int) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else "; ".join(map(str, value)) if isinstance(value, list) else (
+        str(value))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
-from scrapy.commands import ScrapyCommand
+from scrapy.commands import ScrapyCommand, ScrapyHelpFormatter
 from scrapy.exceptions import UsageError
+from tqdm import tqdm
 
 from thidua_crawler import analysis, storage
 from thidua_crawler.filters import FilterError, Filters
@@ -19,7 +21,42 @@ from thidua_crawler.filters import FilterError, Filters
 ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
-class DatabaseCommand(ScrapyCommand):
+class HelpFormatter(ScrapyHelpFormatter):
+    """Scrapy's help layout with two mends: only section titles become underlined headings
+    (Scrapy also takes an option's help that wraps after a colon for one), and indented
+    example lines keep their own line."""
+
+    def format_part_strings(self, part_strings: list[str]) -> list[str]:
+        parts: list[str] = []
+        for part in part_strings:
+            if part.startswith("usage: "):
+                parts.append("Usage\n=====\n  " + part.removeprefix("usage: "))
+            elif part.endswith(":\n") and not part.startswith(" "):
+                title = part.removesuffix(":\n").title()
+                rule = "-" if title == "Global Options" else "="
+                parts += [title, f"\n{rule * len(title)}\n"]
+            else:
+                parts.append(part)
+        return parts
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        fill = super()._fill_text
+        return "\n".join(line if line.startswith("  ") else fill(line, width, indent)
+                         for line in text.splitlines())
+
+
+class ExampleCommand(ScrapyCommand):
+    """A command whose ``--help`` ends with examples that run as written."""
+
+    examples: tuple[str, ...] = ()
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.formatter_class = HelpFormatter
+        parser.epilog = "Examples:\n" + "\n".join(f"  {example}" for example in self.examples)
+
+
+class DatabaseCommand(ExampleCommand):
     """A command that works on the project's database (``MONGO_URI`` or the local server).
 
     Subclasses implement :meth:`execute`; :meth:`run` turns what the surroundings do wrong
@@ -65,11 +102,21 @@ class DatabaseCommand(ScrapyCommand):
             fail(str(error))
             raise  # fail() always raises; this tells type checkers so
 
-    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION
-                 ) -> list[dict[str, Any]]:
-        """The stored articles the filters select, in their feed form."""
+    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION,
+                 progress: str | None = None) -> list[dict[str, Any]]:
+        """The stored articles the filters select, in their feed form; with ``progress``, a
+        bar with that label while they are read (on a terminal only)."""
         db = self.database()
-        return list(analysis.articles(db, filters.query(db), projection))
+        query = filters.query(db)
+        found = analysis.articles(db, query, projection)
+        if progress:
+            found = progress_bar(found, db[storage.ARTICLES].count_documents(query), progress)
+        return list(found)
+
+
+def progress_bar(items: Iterable[Any], total: int, label: str) -> Any:
+    """A tqdm bar on stderr when it is a terminal; nothing when piped or redirected."""
+    return tqdm(items, total=total, desc=label, unit=" articles", disable=None, leave=False)
 
 
 def fail(message: str) -> None:

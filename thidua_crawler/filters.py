@@ -160,6 +160,20 @@ class Filters:
             text=normalize(opts.text) or None if opts.text else None,
         )
 
+    def describe(self) -> str:
+        """The filters as command-line options (``--since 2023-01-01, --has-launch``), for
+        a report to say what it shows; ``none`` without filters."""
+        given = []
+        for name in ("since", "until", "district", "commune", "level", "form", "launcher",
+                     "has_launch", "has_award", "text"):
+            value = getattr(self, name)
+            option = "--" + name.replace("_", "-")
+            if value is True:
+                given.append(option)
+            elif value:
+                given.append(f"{option} {value}")
+        return ", ".join(given) or "none"
+
     def query(self, db: Database | None = None) -> dict[str, Any]:
         """The MongoDB query. With ``db``, a text index (where the server has one) narrows
         the text search before the diacritic-insensitive match."""

@@ -46,14 +46,17 @@ def _cell(value: Any) -> Any:
 
 
 def write_files(directory: Path, name: str, rows: Sequence[Mapping[str, Any]],
-                formats: Sequence[str], columns: list[str] | None = None) -> list[Path]:
+                formats: Sequence[str], columns: list[str] | None = None,
+                excel: bool = False) -> list[Path]:
     """``<name>.csv`` and/or ``<name>.jsonl`` in ``directory``; returns the paths written.
-    With ``columns``, a CSV has its header even when there are no rows."""
+    With ``columns``, a CSV has its header even when there are no rows. With ``excel``, CSV
+    files start with a UTF-8 byte order mark: Excel then reads Vietnamese correctly."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         path = directory / f"{name}.{fmt}"
-        with path.open("w", encoding="utf-8", newline="") as out:
+        encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
+        with path.open("w", encoding=encoding, newline="") as out:
             write_rows(rows, fmt, out, columns)
         written.append(path)
     return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,9 @@ def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
     return {"$and": [query, version]} if query else version
 
 
-def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:
+def reextract(db: Database, query: dict[str, Any], dry_run: bool = False,
+              progress: Callable[[int], object] = lambda done: None) -> Result:
+    """Re-extract the selected articles; ``progress`` hears how many were done, batch by batch."""
     result = Result()
     projection = {"section": 1, "extractor_version": 1, "content_hash": 1, "award_counts": 1,
                   "campaign_launches": 1, "districts": 1, "communes": 1, "title": 1, "body": 1}
@@ -47,8 +50,10 @@ def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Res
         batch.append(stored)
         if len(batch) >= BATCH:
             _reextract_batch(db, batch, projection, result, dry_run)
+            progress(len(batch))
             batch = []
     _reextract_batch(db, batch, projection, result, dry_run)
+    progress(len(batch))
     return result
 
 

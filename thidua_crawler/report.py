@@ -7,7 +7,7 @@ opens offline and can be mailed around.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
@@ -29,19 +29,27 @@ th:first-child,td:first-child,td.text,th.text{text-align:left}
 """
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def render(docs: Sequence[Mapping[str, Any]], title: str = "Emulation and commendation in "
-           "Hanoi's local news") -> str:
+           "Hanoi's local news", filters: str = "none") -> str:
+    """The report; ``filters`` says which articles were selected, as the command line did."""
     award_rows = analysis.award_rows(docs)
     launch_rows = analysis.launch_rows(docs)
     dates = [d["published_at"] for d in docs if d.get("published_at")]
     span = f"{min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}" if dates else "no dates"
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        # English prose around Vietnamese names: the page's language is the data's.
+        "<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="note">{len(docs)} articles from Báo Hànộimới, published {span}; '
-        f"{len(launch_rows)} campaign launches and {len(award_rows)} award counts "
-        f"(extraction rules {escape(EXTRACTOR_VERSION)}). Generated "
+        f'<h1 lang="en">{escape(title)}</h1>',
+        f'<p class="note" lang="en">{plural(len(docs), "article")} from Báo Hànộimới, published '
+        f"{span}; {plural(len(launch_rows), 'campaign launch', 'campaign launches')} and "
+        f"{plural(len(award_rows), 'award count')} (extraction rules "
+        f"{escape(EXTRACTOR_VERSION)}). Filters: {escape(filters)}. Generated "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.</p>",
         _awards_section(award_rows),
         _launches_section(launch_rows),
@@ -54,7 +62,7 @@ def render(docs: Sequence[Mapping[str, Any]], title: str = "Emulation and commen
 def _awards_section(rows: list[dict[str, Any]]) -> str:
     table = analysis.awards_by_place_year(rows)
     places = sorted({r["place"] for r in table})
-    years = sorted({r["year"] for r in table if r["year"] is not None})
+    years = every_year({r["year"] for r in table})
     cell = {(r["place"], r["year"]): r for r in table}
     top = max((r["total"] for r in table), default=0) or 1
     head = "".join(f"<th>{y}</th>" for y in years)
@@ -67,8 +75,8 @@ def _awards_section(rows: list[dict[str, Any]]) -> str:
                 cells.append("<td></td>")
                 continue
             shade = 0.08 + 0.6 * r["total"] / top
-            tip = (f"{r['collectives']} collectives, {r['individuals']} individuals, "
-                   f"{r['combined']} combined")
+            tip = (f"{plural(r['collectives'], 'collective')}, "
+                   f"{plural(r['individuals'], 'individual')}, {r['combined']:,} combined")
             cells.append(f'<td style="background:rgba(41,128,185,{shade:.2f})" '
                          f'title="{escape(tip)}">{r["total"]:,}</td>')
         body.append(f"<tr><td>{escape(place)}</td>{''.join(cells)}</tr>")
@@ -76,13 +84,14 @@ def _awards_section(rows: list[dict[str, Any]]) -> str:
     for r in table:
         totals[r["place"]] += r["total"]
     return (
-        "<h2>Award recipients per place and year</h2>"
-        '<p class="note">Collectives and individuals commended, each total counted once '
+        "<h2 lang='en'>Award recipients per place and year</h2>"
+        '<p class="note" lang="en">Collectives and individuals commended, each total counted once '
         "(where a total is broken down by level, its parts are counted); the year is the "
         "one the awards are for, else the year of publication. Hover a cell for the split.</p>"
         + (f"<table><tr><th>place</th>{head}</tr>{''.join(body)}</table>" if table
            else "<p>No award counts.</p>")
-        + _bars(sorted(totals.items(), key=lambda kv: -kv[1]), "recipients, all years")
+        + _bars(sorted(totals.items(), key=lambda kv: -kv[1]), "Recipients (all years)",
+                "recipients")
     )
 
 
@@ -91,15 +100,15 @@ def _launches_section(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         per_year[r["year"]][r["kind"]] += 1
     listing = "".join(
-        f"<tr><td>{escape(r['date'] or '')}</td><td class='text'>{escape(r['places'])}</td>"
+        f"<tr><td>{escape(r['date'] or '')}</td><td class='text'>{escape('; '.join(r['places']))}</td>"
         f"<td class='text'>{escape(r['kind'])}</td>"
         f"<td class='text'>{escape(r['launcher_person'] or '')}</td>"
         f"<td class='text'>{escape(r['launcher_position'] or r['launcher_body'] or '')}</td>"
-        f"<td class='text'>{escape(r['names'])}</td></tr>" for r in rows)
+        f"<td class='text'>{escape('; '.join(r['names']))}</td></tr>" for r in rows)
     legend = "".join(f'<span><i class="swatch" style="background:{c}"></i>{k}</span>'
                      for k, c in KIND_COLOURS.items())
     return (
-        "<h2>Campaign launches over time</h2>"
+        "<h2 lang='en'>Campaign launches over time</h2>"
         + _stacked_years(per_year) + f'<p class="legend">{legend}</p>'
         + ("<table><tr><th>date</th><th class='text'>place</th><th class='text'>kind</th>"
            "<th class='text'>person</th><th class='text'>position or body</th>"
@@ -112,21 +121,33 @@ def _coverage_section(rows: list[dict[str, Any]]) -> str:
     body = "".join(
         f"<tr><td>{escape(r['month'])}</td><td>{r['articles']}</td><td>{r['with_launch']}</td>"
         f"<td>{r['with_award']}</td><td>{r['share_with_facts']:.0%}</td></tr>" for r in rows)
-    return ("<h2>Coverage</h2><p class='note'>Articles per month and how many carry facts: "
-            "the sampling frame.</p><table><tr><th>month</th><th>articles</th>"
+    return ("<h2 lang='en'>Coverage</h2><p class='note' lang='en'>Articles per month and how "
+            "many carry facts: the sampling frame.</p><table><tr><th>month</th><th>articles</th>"
             f"<th>with a launch</th><th>with awards</th><th>with facts</th></tr>{body}</table>")
 
 
-def _bars(items: list[tuple[str, int]], unit: str) -> str:
-    """Horizontal bars as inline SVG."""
+def every_year(years: Iterable[Any]) -> list[Any]:
+    """The years from the first to the last, those without data too (then any non-years)."""
+    numbers = [y for y in years if isinstance(y, int)]
+    span = list(range(min(numbers), max(numbers) + 1)) if numbers else []
+    return span + sorted({y for y in years if not isinstance(y, int) and y is not None}, key=str)
+
+
+def _bars(items: list[tuple[str, int]], title: str, unit: str) -> str:
+    """Horizontal bars as inline SVG, with a title and the value axis named."""
     if not items:
         return ""
     top = max(v for _, v in items) or 1
-    row, label_w, bar_w = 22, 190, 420
-    svg = [f'<svg role="img" aria-label="{escape(unit)}" width="{label_w + bar_w + 90}" '
-           f'height="{row * len(items) + 10}" xmlns="http://www.w3.org/2000/svg">']
+    row, label_w, bar_w, head = 22, 190, 420, 28
+    height = head + row * len(items) + 30
+    svg = [f'<svg role="img" aria-label="{escape(title)}" width="{label_w + bar_w + 90}" '
+           f'height="{height}" xmlns="http://www.w3.org/2000/svg">'
+           f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>'
+           f'<line x1="{label_w}" y1="{height - 24}" x2="{label_w + bar_w}" y2="{height - 24}" '
+           f'stroke="#999"/><text x="{label_w + bar_w / 2}" y="{height - 6}" font-size="12" '
+           f'text-anchor="middle">{escape(unit)}</text>']
     for i, (label, value) in enumerate(items):
-        y, width = 5 + i * row, max(1, round(bar_w * value / top))
+        y, width = head + i * row, max(1, round(bar_w * value / top))
         svg.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
                    f"{escape(label)}</text>"
                    f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row - 6}" '
@@ -138,18 +159,24 @@ def _bars(items: list[tuple[str, int]], unit: str) -> str:
 
 
 def _stacked_years(per_year: Mapping[Any, Mapping[str, int]]) -> str:
-    """Launches per year, stacked by kind, as inline SVG columns."""
-    years = sorted(per_year, key=str)
+    """Launches per year, stacked by kind, as inline SVG columns: every year in the range,
+    a title and both axes named."""
+    years = every_year(per_year)
     if not years:
         return ""
     top = max(sum(k.values()) for k in per_year.values()) or 1
-    col, height = 48, 160  # the tallest column leaves room for its count above it
-    svg = [f'<svg role="img" aria-label="launches per year" width="{col * len(years) + 40}" '
-           f'height="{height + 40}" xmlns="http://www.w3.org/2000/svg">']
+    col, height, left, head = 48, 160, 40, 28  # room for the counts above the tallest column
+    svg = [f'<svg role="img" aria-label="Launches per year" width="{col * len(years) + left + 20}" '
+           f'height="{height + head + 50}" xmlns="http://www.w3.org/2000/svg">'
+           '<text x="0" y="16" font-size="14" font-weight="bold">Launches per year</text>'
+           f'<text x="12" y="{head + height / 2}" font-size="12" text-anchor="middle" '
+           f'transform="rotate(-90 12 {head + height / 2})">number of launches</text>'
+           f'<text x="{left + col * len(years) / 2}" y="{head + height + 46}" font-size="12" '
+           'text-anchor="middle">year</text>']
     for i, year in enumerate(years):
-        x, base = 20 + i * col, height + 10
+        x, base = left + i * col, head + height + 10
         for kind, colour in KIND_COLOURS.items():
-            n = per_year[year].get(kind, 0)
+            n = per_year.get(year, {}).get(kind, 0)
             if not n:
                 continue
             h = round((height - 16) * n / top)
@@ -157,8 +184,8 @@ def _stacked_years(per_year: Mapping[Any, Mapping[str, int]]) -> str:
             svg.append(f'<rect x="{x}" y="{base}" width="{col - 12}" height="{h}" '
                        f'fill="{colour}"><title>{year}: {n} {kind}</title></rect>')
         svg.append(f'<text x="{x + (col - 12) / 2}" y="{base - 4}" font-size="12" '
-                   f'text-anchor="middle">{sum(per_year[year].values())}</text>'
-                   f'<text x="{x + (col - 12) / 2}" y="{height + 28}" font-size="12" '
+                   f'text-anchor="middle">{sum(per_year.get(year, {}).values())}</text>'
+                   f'<text x="{x + (col - 12) / 2}" y="{head + height + 28}" font-size="12" '
                    f'text-anchor="middle">{escape(str(year))}</text>')
     svg.append("</svg>")
     return "".join(svg)

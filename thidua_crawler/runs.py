@@ -17,14 +17,14 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import DESCENDING, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from thidua_crawler import storage
+from thidua_crawler import localdb, monitors, storage
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ RECORDED_SETTINGS = ("HANOIMOI_BASE_URL", "MONGO_DATABASE", "JOBDIR", "DOWNLOAD_
                      "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN", "ROBOTSTXT_OBEY",
                      "USER_AGENT", "LOG_FILE")
 SPIDER_ARGUMENTS = ("discover", "since", "until", "urls", "sections", "keep_all", "refresh")
+#: The spider argument Scrapyd gives every job it runs: the job id.
+SCRAPYD_JOB_ARGUMENT = "_job"
 
 
 #: How many successful runs incremental crawling looks back over for a baseline.
@@ -62,8 +64,9 @@ def successful(db: Database, spider: str) -> list[dict[str, Any]]:
 
 def problems(reason: str, stats: dict[str, Any]) -> list[str]:
     """Why a run may not be a baseline for later incremental runs: it did not finish, logged
-    an error, could not store something, or met any discovery problem (an HTTP error, a
-    listing that was HTML, empty or cut short, off-site redirects). Empty for a success."""
+    an error, could not store something, met any discovery problem (an HTTP error, a listing
+    that was HTML, empty or cut short, off-site redirects), or a monitor failed. Empty for a
+    success."""
     found = [] if reason == "finished" else [f"finished with reason {reason!r}"]
     found += [text.format(stats[key]) for key, text in PROBLEM_STATS.items() if stats.get(key)]
     for collection in (storage.ARTICLES, storage.PAGES):
@@ -71,7 +74,21 @@ def problems(reason: str, stats: dict[str, Any]) -> list[str]:
             if stats.get(f"mongo/{collection}/{outcome}"):
                 found.append(f"{stats[f'mongo/{collection}/{outcome}']} write(s) to "
                              f"{collection} {outcome}")
+    failed = stats.get(monitors.FAILED_STAT)
+    if failed:
+        found.append(f"monitor(s) failed: {', '.join(failed)}")
     return found
+
+
+def monitor_results(stats: dict[str, Any]) -> dict[str, Any]:
+    """What the monitor suite said (thidua_crawler/monitors.py), for the run's entry."""
+    failed = stats.get(monitors.FAILED_STAT) or []
+    return {
+        "failed": [{"monitor": name, "message": stats.get(monitors.FAILURE_STAT.format(name))}
+                   for name in failed],
+        "passed": list(stats.get(monitors.PASSED_STAT) or []),
+        "exit_code": stats.get(monitors.EXIT_STAT),
+    }
 
 
 def _mongo_keys(stats: dict[str, Any]) -> dict[str, Any]:
@@ -107,37 +124,49 @@ class CrawlRunRecorder:
                           if hasattr(spider, name)},
             "settings": {name: _plain(settings.get(name)) for name in RECORDED_SETTINGS},
             "feeds": list(settings.getdict("FEEDS")),
+            "scrapyd_job": getattr(spider, SCRAPYD_JOB_ARGUMENT, None),
             "host": socket.gethostname(),
             "pid": os.getpid(),
         }
+        self.opening = document
         try:
             self.client, self.db, _ = storage.open_database(settings)
             self.db[RUNS].insert_one(document)
         except PyMongoError as error:
-            self.db = None
             logger.error("Could not record this run in %s: %s", RUNS, error)
         spider.run_id = self.run_id
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Complete the run's entry; when the database is down, the completion (with the
+        opening fields, in case those never arrived) is spooled like any other write."""
         stats = dict(self.crawler.stats.get_stats())
         found = problems(reason, stats)
         if found:
             logger.warning("This run is not a baseline for incremental runs: %s", "; ".join(found))
-        if self.db is None:
-            return
+        opening = {k: v for k, v in self.opening.items() if k not in ("_id", "status")}
+        update = UpdateOne({"_id": self.run_id}, {"$set": {
+            "status": reason if found else "succeeded",
+            "succeeded": not found,
+            "problems": found,
+            "finish_reason": reason,
+            "finished_at": datetime.now(timezone.utc),
+            "monitors": monitor_results(stats),
+            "stats": _mongo_keys({k: _plain(v) for k, v in stats.items()}),
+        }, "$setOnInsert": opening}, upsert=True)
         try:
-            self.db[RUNS].update_one({"_id": self.run_id}, {"$set": {
-                "status": reason if found else "succeeded",
-                "succeeded": not found,
-                "problems": found,
-                "finish_reason": reason,
-                "finished_at": datetime.now(timezone.utc),
-                "stats": _mongo_keys({k: _plain(v) for k, v in stats.items()}),
-            }})
+            if self.db is None:
+                raise PyMongoError("not connected")
+            self.db[RUNS].bulk_write([update])
         except PyMongoError as error:
-            logger.error("Could not complete the record of run %s: %s", self.run_id, error)
+            settings = self.crawler.settings
+            spool = storage.Spool(localdb.spool_path(settings.get("MONGO_SPOOL_PATH"),
+                                                     settings.get("THIDUA_DATA_DIR")))
+            spool.append(settings.get("MONGO_DATABASE"), RUNS, [update])
+            logger.error("Could not complete the record of run %s (%s); spooled to %s",
+                         self.run_id, error, spool.path)
         finally:
-            self.client.close()
+            if self.db is not None:
+                self.client.close()
 
 
 def _plain(value: Any) -> Any:

@@ -71,3 +71,43 @@ ARTICLE_VALIDATOR: dict[str, Any] = {"$jsonSchema": _object(
         "extractor_version": STRING,
     },
 )}
+
+#: BSON types as JSON Schema types; dates are ISO 8601 text in feeds.
+_JSON_TYPES = {"string": "string", "int": "integer", "long": "integer", "bool": "boolean",
+               "object": "object", "array": "array", "null": "null", "date": "string"}
+#: A calendar date (``2023-04-07``) or an instant with its offset (``2023-04-07T15:04:00+07:00``).
+ISO_DATE = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+            r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$")
+
+
+def _json_schema(node: dict[str, Any]) -> dict[str, Any]:
+    """One node of the MongoDB validator as standard JSON Schema for the feed form."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "bsonType":
+            types = [value] if isinstance(value, str) else value
+            names = list(dict.fromkeys(_JSON_TYPES[t] for t in types))
+            out["type"] = names[0] if len(names) == 1 else names
+            if "date" in types:
+                out["pattern"] = ISO_DATE
+        elif key == "properties":
+            out[key] = {name: _json_schema(child) for name, child in value.items()}
+        elif key == "items":
+            out[key] = _json_schema(value)
+        else:
+            out[key] = value
+    return out
+
+
+#: The same contract for a feed line (JSON Schema draft 2020-12): what Spidermon checks every
+#: crawled record against, and what ``docs/article.schema.json`` holds for researchers.
+FEED_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A hanoimoi article record, as a feed line (docs/schema.md)",
+    **_json_schema(ARTICLE_VALIDATOR["$jsonSchema"]),
+}
+
+if __name__ == "__main__":  # python -m thidua_crawler.schema > docs/article.schema.json
+    import json
+
+    print(json.dumps(FEED_SCHEMA, ensure_ascii=False, indent=1))

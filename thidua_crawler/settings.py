@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
     "thidua_crawler.pipelines.DistrictNewsFilterPipeline": 300,
     "thidua_crawler.pipelines.FactExtractionPipeline": 400,
     "thidua_crawler.pipelines.MongoPipeline": 900,
+    "thidua_crawler.monitors.RecordCheckPipeline": 950,
 }
 
 # --- Storage -----------------------------------------------------------------
@@ -73,17 +74,60 @@ THIDUA_DATA_DIR = os.environ.get("THIDUA_DATA_DIR") or None
 MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH") or None
 LOCAL_DB_PORT = int(os.environ.get("LOCAL_DB_PORT", "27027"))
 
-# --- Monitoring ------------------------------------------------------------------
+# --- Monitoring ---------------------------------------------------------------
 EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 400,
     "thidua_crawler.extensions.StatsFile": 500,
     "thidua_crawler.runs.CrawlRunRecorder": 510,
+    "thidua_crawler.progress.CrawlProgress": 520,
 }
+#: Seconds between the INFO progress lines of a crawl (articles found, fetched, stored, errors,
+#: rate, ETA); 0 switches them off.
+PROGRESS_INTERVAL = 30.0
+#: One crawl at a time per database: ``scrapy crawl`` takes ``<data dir>/crawl-<database>.lock``
+#: and exits 75 when another crawl holds it.
+CRAWL_LOCK_ENABLED = True
 #: Record every crawl in the ``crawl_runs`` collection (incremental crawls need it).
 CRAWL_RUNS_ENABLED = True
 #: Write the final stats of each crawl as JSON here (unset: not written).
 STATS_FILE = None
 
+#: The monitor suite run when the spider closes (thidua_crawler/monitors.py); a failure makes
+#: ``scrapy crawl`` exit non-zero (README, "Exit status").
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["thidua_crawler.monitors.CrawlMonitors"]
+#: Every stored record is checked against the record's JSON Schema (docs/article.schema.json).
+SPIDERMON_VALIDATION_SCHEMAS = ["thidua_crawler.schema.FEED_SCHEMA"]
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
+#: Lines logged at ERROR allowed in a run.
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+#: Writes spooled or refused (mongo/*/spooled, mongo/*/refused) allowed.
+MONITOR_MAX_SPOOLED_WRITES = 0
+#: Listings that could not be read (discovery/failed) allowed.
+MONITOR_MAX_DISCOVERY_FAILURES = 0
+#: In-range listings (daily sitemap, RSS feed, section page) that listed no article allowed.
+MONITOR_MAX_EMPTY_LISTINGS = 0
+#: Share of article pages no parser could read.
+MONITOR_MAX_UNPARSEABLE_SHARE = 0.05
+#: Share of articles read by a fallback (``metadata``, ``generic``) rather than a known layout.
+MONITOR_MAX_FALLBACK_LAYOUT_SHARE = 0.1
+#: A share above is judged only when at least this many pages or records make it up.
+MONITOR_SHARE_MIN_COUNT = 2
+#: Shares of stored records with no body, no publication date, no place (not checked with all=1).
+MONITOR_MAX_NO_BODY_SHARE = 0.0
+MONITOR_MAX_NO_DATE_SHARE = 0.1
+MONITOR_MAX_NO_PLACE_SHARE = 0.0
+#: Spidermon actions run when a monitor fails, e.g.
+#: ``["spidermon.contrib.actions.telegram.notifiers.SendTelegramMessageSpiderFinished"]``
+#: with its own SPIDERMON_TELEGRAM_* settings (README, "Monitoring"). None by default.
+MONITOR_NOTIFY: list[str] = []
+
 # --- Feeds -------------------------------------------------------------------
+#: A JSON-lines feed of only the articles a run added or changed, e.g.
+#: ``feeds/hanoimoi/%(time)s.jsonl``; added to whatever FEEDS holds (Scrapyd's items_dir too).
+CHANGED_ARTICLES_FEED = None
+ADDONS = {"thidua_crawler.feeds.ChangedArticlesFeed": 100}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)
 

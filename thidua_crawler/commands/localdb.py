@@ -9,6 +9,7 @@ from thidua_crawler.command_base import DatabaseCommand
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy localdb status", "scrapy localdb stop")
 
     def syntax(self) -> str:
         return "start|stop|status"
@@ -18,7 +19,8 @@ class Command(DatabaseCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("action", choices=("start", "stop", "status"))
+        parser.add_argument("action", choices=("start", "stop", "status"),
+                            help="start the server, stop it, or say whether it runs")
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

@@ -20,6 +20,10 @@ SHOW = {
 
 
 class Command(DatabaseCommand):
+    examples = ('scrapy query --district "Thanh Xuân"',
+                "scrapy query --has-launch --since 2023-01-01 --show launches",
+                'scrapy query --text "thi dua khen thuong" --format csv > articles.csv')
+
     def syntax(self) -> str:
         return "[filters] [--show articles|launches|awards] [--format table|csv|jsonl]"
 
@@ -30,8 +34,10 @@ class Command(DatabaseCommand):
         super().add_options(parser)
         Filters.add_arguments(parser)
         parser.add_argument("--show", choices=sorted(SHOW), default="articles",
-                            help="what to list for the matching articles (default: articles)")
-        parser.add_argument("--format", choices=FORMATS, default="table")
+                            help="what to list for the matching articles; default articles")
+        parser.add_argument("--format", choices=FORMATS, default="table",
+                            help="a table for reading, or CSV or JSON lines for files; "
+                                 "default table")
         parser.add_argument("--limit", type=int, default=0, help="at most this many rows")
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:

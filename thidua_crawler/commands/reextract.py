@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import reextraction
-from thidua_crawler.command_base import DatabaseCommand
+from thidua_crawler import reextraction, storage
+from thidua_crawler.command_base import DatabaseCommand, progress_bar
 from thidua_crawler.extract import EXTRACTOR_VERSION
 from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy reextract",
+                'scrapy reextract --all --since 2024-01-01 --district "Đống Đa" --dry-run')
+
     def syntax(self) -> str:
         return "[--outdated | --all] [filters] [--dry-run]"
 
@@ -35,7 +38,9 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         query = reextraction.selection(self.filters(opts), outdated=not opts.all)
-        result = reextraction.reextract(self.database(), query, dry_run=opts.dry_run)
+        db = self.database()
+        with progress_bar((), db[storage.ARTICLES].count_documents(query), "re-extracting") as bar:
+            result = reextraction.reextract(db, query, dry_run=opts.dry_run, progress=bar.update)
         verb = "would change" if opts.dry_run else "changed"
         print(f"re-extracted {result.seen} record(s) with rules {EXTRACTOR_VERSION}: "
               f"{result.changed} {verb}, {result.unchanged} unchanged, "

@@ -9,6 +9,8 @@ from thidua_crawler.command_base import DatabaseCommand
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy replay_spool",)
+
     def short_desc(self) -> str:
         return "Replay writes spooled while the database was down"
 

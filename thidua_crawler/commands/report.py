@@ -11,6 +11,9 @@ from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy report --out report.html",
+                'scrapy report --out thanh-xuan.html --district "Thanh Xuân" --title "Thanh Xuân"')
+
     def syntax(self) -> str:
         return "--out FILE.html [filters]"
 
@@ -19,13 +22,16 @@ class Command(DatabaseCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--out", type=Path, default=Path("report.html"))
+        parser.add_argument("--out", type=Path, default=Path("report.html"),
+                            help="the HTML file to write; default report.html")
         parser.add_argument("--title", help="the report's heading")
         Filters.add_arguments(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
-        docs = self.filtered(self.filters(opts))
-        html = report.render(docs, opts.title) if opts.title else report.render(docs)
+        filters = self.filters(opts)
+        docs = self.filtered(filters)
+        html = report.render(docs, **({"title": opts.title} if opts.title else {}),
+                             filters=filters.describe())
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         opts.out.write_text(html, encoding="utf-8")
         print(f"wrote {opts.out} ({len(docs)} articles)")

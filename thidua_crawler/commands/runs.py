@@ -10,6 +10,8 @@ from thidua_crawler.runs import RUNS
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy runs --last 10",)
+
     def syntax(self) -> str:
         return "[--last N]"
 
@@ -39,6 +41,8 @@ class Command(DatabaseCommand):
                 "spooled": stats.get("mongo/articles/spooled"),
                 "errors": stats.get("log_count/ERROR"),
                 "problems": "; ".join(run.get("problems") or []) or None,
+                "failed monitors": ", ".join(f["monitor"] for f in
+                                             (run.get("monitors") or {}).get("failed", [])),
             })
         print(analysis.format_table(rows))
         if any(r["status"] == "running" for r in rows):

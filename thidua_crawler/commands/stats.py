@@ -14,6 +14,10 @@ TABLES = ("awards", "launches", "coverage")
 
 
 class Command(DatabaseCommand):
+    examples = ('scrapy stats awards --district "Thanh Xuân" --year 2022 --by-level',
+                "scrapy stats launches",
+                "scrapy stats coverage --format csv > coverage.csv")
+
     def syntax(self) -> str:
         return "awards|launches|coverage [filters] [--year Y] [--by-level] [--format ...]"
 
@@ -28,11 +32,12 @@ class Command(DatabaseCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("table", choices=TABLES)
+        parser.add_argument("table", choices=TABLES, help="which table (see above)")
         Filters.add_arguments(parser)
         parser.add_argument("--year", type=int, help="only this year (of the award or launch)")
         parser.add_argument("--by-level", action="store_true", help="awards: one row per level")
-        parser.add_argument("--format", choices=FORMATS, default="table")
+        parser.add_argument("--format", choices=FORMATS, default="table",
+                            help="a table for reading, or CSV or JSON lines; default table")
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if opts.year is not None and not 1945 <= opts.year <= 2100:

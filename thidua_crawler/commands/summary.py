@@ -10,6 +10,8 @@ from thidua_crawler.command_base import DatabaseCommand
 
 
 class Command(DatabaseCommand):
+    examples = ("scrapy summary",)
+
     def short_desc(self) -> str:
         return "Print articles, campaign launches and award counts per district or commune"
 

@@ -1,0 +1,89 @@
+"""Progress: a long crawl says how far along it is; reextract and export show a bar on a
+terminal and nothing when piped."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+from scrapy.utils.test import get_crawler
+
+from tests.conftest import ALL_DATES, PROJECT, SECTIONS, crawl
+from thidua_crawler.progress import CrawlProgress
+from thidua_crawler.sample_site import SampleSite
+from thidua_crawler.site import DEFAULT_BASE_URL
+from thidua_crawler.spiders.hanoimoi import HanoimoiSpider
+
+BAR = re.compile(r"\d+%\|")
+
+
+def test_crawl_logs_progress_with_rate_and_eta(crawl_env, site_copy: Path) -> None:
+    with SampleSite(site_copy, delay=0.15) as slow:  # slow enough for several lines
+        env = dict(crawl_env, HANOIMOI_BASE_URL=slow.url)
+        result = crawl(env, *ALL_DATES, *SECTIONS, "-s", "PROGRESS_INTERVAL=0.5",
+                       "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    assert result.returncode == 0, result.log
+    lines = re.findall(r"INFO: (Progress.*)", result.log)
+    assert len(lines) >= 3, result.log
+    assert re.search(r"Progress: \d+ articles found in listings, \d+ fetched, \d+ stored, "
+                     r"0 errors; [\d.]+ articles/min", lines[0])
+    assert lines[-1].startswith("Progress (done): 14 articles found in listings, 14 fetched, "
+                                "12 stored, 0 errors")
+
+
+def test_eta_once_every_listing_is_read() -> None:
+    crawler = get_crawler(HanoimoiSpider, {"PROGRESS_INTERVAL": 30})
+    spider = HanoimoiSpider()
+    spider.base_url = DEFAULT_BASE_URL  # the requests the spider makes, as it makes them
+    progress = CrawlProgress.from_crawler(crawler)
+    crawler.stats.open_spider()
+    listing = spider._listing("https://hanoimoi.vn/sitemap.xml", spider.parse_sitemap)
+    articles = [spider._article_request(f"https://hanoimoi.vn/a-{n}.html") for n in range(1, 5)]
+    for request in (listing, *articles):
+        progress.request_scheduled(request, spider)
+    progress.request_left(articles[0], spider)
+    assert "no ETA yet" in progress.line() and "listings still being read: 1" in progress.line()
+    progress.request_left(listing, spider)
+    progress.started -= 60  # one article fetched in a minute: three left, three minutes
+    assert re.search(r"4 articles found in listings, 1 fetched, 0 stored, 0 errors; "
+                     r"1\.0 articles/min; ETA 3\.0 min", progress.line()), progress.line()
+
+
+def run_on_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run a command with its stderr on a pseudo-terminal, as in an interactive shell."""
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    process = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=PROJECT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(120) == 0
+    os.close(controller)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_export_and_reextract_show_a_bar_on_a_terminal_only(research_env, tmp_path: Path) -> None:
+    for args in (["export", "--out", str(tmp_path / "t")], ["reextract", "--all", "--dry-run"]):
+        shown = run_on_terminal(args, research_env)
+        assert BAR.search(shown) and re.search(r"\d+/12 ", shown), (args, shown)
+        piped = subprocess.run([sys.executable, "-m", "scrapy", *args[:-1],
+                                str(tmp_path / "p") if args[0] == "export" else args[-1]],
+                               cwd=PROJECT, env=research_env, capture_output=True, text=True,
+                               timeout=120, check=False)
+        assert piped.returncode == 0, piped.stderr
+        assert not BAR.search(piped.stderr) and not BAR.search(piped.stdout), piped.stderr
