@@ -24,6 +24,8 @@ DOCUMENTS = ("README.md", "docs/researchers.md")
 #: Commands that are not run here, and why.
 NOT_RUN = {
     "make test": "this test suite itself",
+    "make fuzz": "the long run of tests/test_fuzz.py, whose short run is part of this suite",
+    "make bench": "minutes of load on purpose; scripts/benchmark.py prints figures, asserts nothing",
     "make crawl": "crawls the live site (no network here); the same command as `make demo` runs",
     "db.example.org": "a MongoDB of the reader's own",
     "[-a name=value": "a syntax summary, not a command",

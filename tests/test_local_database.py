@@ -62,10 +62,13 @@ def test_several_commands_starting_the_local_database_at_once(crawl_env, tmp_pat
 
 
 def test_two_crawls_at_once_both_store_and_succeed(crawl_env, database) -> None:
+    """Past the crawl lock (which makes a second crawl into one database wait for the next
+    schedule, see test_scheduled.py), two crawls at once race to create the collection."""
     feeds = [Path(crawl_env["THIDUA_DATA_DIR"]).parent / f"feed{i}.jsonl" for i in (1, 2)]
+    unlocked = ("-s", "CRAWL_LOCK_ENABLED=0")
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda feed: crawl(crawl_env, *ALL_DATES, *SECTIONS, feed=feed),
-                                feeds))
+        results = list(pool.map(
+            lambda feed: crawl(crawl_env, *ALL_DATES, *SECTIONS, *unlocked, feed=feed), feeds))
     for result in results:
         assert result.returncode == 0, result.log
         assert "not reachable" not in result.log

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import termios
 from pathlib import Path
+from urllib.parse import urlparse
 
 from scrapy.utils.test import get_crawler
 
@@ -42,6 +43,7 @@ def test_eta_once_every_listing_is_read() -> None:
     crawler = get_crawler(HanoimoiSpider, {"PROGRESS_INTERVAL": 30})
     spider = HanoimoiSpider()
     spider.base_url = DEFAULT_BASE_URL  # the requests the spider makes, as it makes them
+    spider.allowed_domains = [urlparse(DEFAULT_BASE_URL).hostname]
     progress = CrawlProgress.from_crawler(crawler)
     crawler.stats.open_spider()
     listing = spider._listing("https://hanoimoi.vn/sitemap.xml", spider.parse_sitemap)
