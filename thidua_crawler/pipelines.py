@@ -6,11 +6,15 @@ so re-extraction runs exactly the same steps.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from pymongo import UpdateOne
 from pymongo.errors import PyMongoError
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -22,17 +26,22 @@ from thidua_crawler.extract.dates import in_vietnam
 
 logger = logging.getLogger(__name__)
 
+#: Batches of writes that may wait for the worker thread before items wait for them.
+MAX_BATCHES_IN_FLIGHT = 4
+#: How long an item waits for others before its batch's stored states are read anyway.
+LOOKUP_LINGER = 0.2
+#: What the page archive keeps of an item.
+PAGE_FIELDS = ("_id", "url", "article_id", "crawled_at", "raw_html", "published_at",
+               "modified_at", "lastmod")
+
 
 class _StepPipeline:
-    """Runs one processing step on the item's fields."""
+    """Runs one processing step on the item's fields, in place (no copy of the item)."""
 
     step: Any = None
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        adapter = ItemAdapter(item)
-        record = type(self).step(adapter.asdict())
-        for key, value in record.items():
-            adapter[key] = value
+        type(self).step(ItemAdapter(item))
         return item
 
 
@@ -74,7 +83,14 @@ class DistrictNewsFilterPipeline:
 
 
 class _MongoBatchPipeline:
-    """Batched writes to one collection through a :class:`storage.Writer` (retries, spool)."""
+    """Batched writes to one collection through a :class:`storage.Writer` (retries, spool).
+
+    The writes, and building them (gzip, BSON conversion), run in one worker thread per
+    pipeline, so the reactor goes on crawling meanwhile; one thread keeps the batches in
+    the order they were made. At most ``MAX_BATCHES_IN_FLIGHT`` batches wait for the
+    thread: a slow database slows the crawl down rather than filling memory. Closing waits
+    for every batch, so what the log and the stats say at the end is what was stored.
+    """
 
     collection = ""
     label = ""
@@ -87,7 +103,9 @@ class _MongoBatchPipeline:
         self.spool = storage.Spool(localdb.spool_path(settings.get("MONGO_SPOOL_PATH"),
                                                       settings.get("THIDUA_DATA_DIR")))
         self.pending: list[Any] = []
+        self.in_flight: deque[asyncio.Future] = deque()
         self.writer: storage.Writer | None = None
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.collection)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _MongoBatchPipeline:
@@ -112,22 +130,48 @@ class _MongoBatchPipeline:
         """Called once the database is open (create indexes, check it answers)."""
         db.command("ping")
 
-    def queue(self, operation: Any) -> None:
-        self.pending.append(operation)
+    def operation(self, entry: Any) -> UpdateOne:
+        """The write for one queued entry; runs in the worker thread."""
+        return entry
+
+    async def queue(self, entry: Any) -> None:
+        """Queue one write; a full batch goes to the worker thread."""
+        self.pending.append(entry)
         if len(self.pending) >= self.batch_size:
             self.flush()
+            while len(self.in_flight) > MAX_BATCHES_IN_FLIGHT:
+                await asyncio.wait([self.in_flight[0]])
 
     def flush(self) -> None:
-        assert self.writer is not None
+        if not self.pending:
+            return
         batch, self.pending = self.pending, []
-        result = self.writer.write(self.collection, batch)
+        done = asyncio.get_running_loop().run_in_executor(self.worker, self._write, batch)
+        self.in_flight.append(done)
+        done.add_done_callback(self._written)
+
+    def _write(self, batch: list[Any]) -> storage.WriteResult:
+        assert self.writer is not None
+        return self.writer.write(self.collection, [self.operation(e) for e in batch])
+
+    def _written(self, done: asyncio.Future) -> None:
+        """Count a finished batch (in the reactor thread, where the stats live)."""
+        self.in_flight.remove(done)
+        if done.exception() is not None:
+            self.stats.inc_value(f"mongo/{self.collection}/failed_batches")
+            logger.error("A batch of writes to %s failed: %r", self.collection, done.exception())
+            return
+        result = done.result()
         for key in storage.RESULT_KEYS:
             value = getattr(result, key)
             if value:
                 self.stats.inc_value(f"mongo/{self.collection}/{key}", value)
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         self.flush()
+        if self.in_flight:
+            await asyncio.wait(list(self.in_flight))
+        self.worker.shutdown()
         spooled = self.stats.get_value(f"mongo/{self.collection}/spooled", 0)
         if spooled:
             logger.error("%d write(s) to %s could not be made and were spooled to %s; "
@@ -151,11 +195,14 @@ class PageArchivePipeline(_MongoBatchPipeline):
             raise NotConfigured
         return cls(crawler)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("raw_html") and adapter.get("_id"):
-            self.queue(storage.page_update(adapter.asdict()))
+            await self.queue({key: adapter.get(key) for key in PAGE_FIELDS})
         return item
+
+    def operation(self, entry: dict[str, Any]) -> UpdateOne:
+        return storage.page_update(entry)  # gzip here, in the worker thread
 
 
 class MongoPipeline(_MongoBatchPipeline):
@@ -165,19 +212,27 @@ class MongoPipeline(_MongoBatchPipeline):
     researcher added by hand survive a re-crawl. Each item is marked new, changed or
     unchanged against the stored content hash; a change keeps the old hash in
     ``history``. Writes that fail after their retries are spooled, never lost.
+
+    What is stored already is read for a batch of items at once: an item waits until
+    ``MONGO_BATCH_SIZE`` items have come, or ``LOOKUP_LINGER`` seconds have passed.
     """
 
     collection = storage.ARTICLES
     label = "articles"
 
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.asked: dict[str, asyncio.Future] = {}
+        self.linger: asyncio.TimerHandle | None = None
+
     def prepare(self, db: Any) -> None:
         storage.ensure_validator(db)
         storage.ensure_indexes(db)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
+        known = await self._known(adapter["_id"])
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        known = self._known(adapter["_id"])
         adapter["first_seen_at"] = in_vietnam(known["first_seen_at"] if known else now)
         if self.writer is not None and self.writer.down:
             change = feeds.UNKNOWN
@@ -189,18 +244,50 @@ class MongoPipeline(_MongoBatchPipeline):
         adapter["change"] = change
         self.stats.inc_value(f"articles/{change}")
         record = {k: v for k, v in adapter.items() if k not in ("raw_html", "change")}
-        replaced = known if change == feeds.CHANGED else None
-        self.queue(storage.article_update(record, now, replaced))
+        await self.queue((record, now, known if change == feeds.CHANGED else None))
         return item
 
-    def _known(self, record_id: str) -> dict[str, Any] | None:
+    def operation(self, entry: tuple[dict[str, Any], datetime, dict | None]) -> UpdateOne:
+        return storage.article_update(*entry)
+
+    def _known(self, record_id: str) -> asyncio.Future:
+        """The stored state of an article, read with the rest of its batch."""
+        loop = asyncio.get_running_loop()
         if self.writer is None or self.writer.down:
-            return None
+            nothing = loop.create_future()
+            nothing.set_result(None)
+            return nothing
+        future = self.asked.setdefault(record_id, loop.create_future())
+        if len(self.asked) >= self.batch_size:
+            self._look_up()
+        elif self.linger is None:
+            self.linger = loop.call_later(LOOKUP_LINGER, self._look_up)
+        return future
+
+    def _look_up(self) -> None:
+        """Read the stored state of every article asked for so far, with one query."""
+        if self.linger is not None:
+            self.linger.cancel()
+            self.linger = None
+        asked, self.asked = self.asked, {}
+        done = asyncio.get_running_loop().run_in_executor(self.worker, self._read, list(asked))
+
+        def answer(done: asyncio.Future) -> None:
+            if done.exception() is not None:  # taken as not stored: the write path decides
+                logger.error("Reading stored articles failed: %r", done.exception())
+            found = {} if done.exception() is not None else done.result()
+            for record_id, future in asked.items():
+                future.set_result(found.get(record_id))
+
+        done.add_done_callback(answer)
+
+    def _read(self, record_ids: list[str]) -> dict[str, dict[str, Any]]:
         try:
-            return storage.stored_state(self.db[self.collection], record_id)
+            return storage.stored_states(self.db[self.collection], record_ids)
         except PyMongoError as error:  # the write path decides what is lost
-            logger.warning("Could not read %s from MongoDB: %s", record_id, error)
-            return None
+            logger.warning("Could not read %d stored articles from MongoDB: %s",
+                           len(record_ids), error)
+            return {}
 
 
 def _redact(uri: str) -> str:

@@ -259,8 +259,9 @@ def replay(db: Database, spool: Spool) -> tuple[int, int]:
     return replayed, len(still_failing)
 
 
-def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | None:
-    """What storage knows of an article already: its first sighting and content hash."""
-    return collection.find_one({"_id": record_id},
-                               {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
-
+def stored_states(collection: Collection, record_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """What storage knows of some articles already (their first sighting and content hash),
+    by id, read with one query."""
+    cursor = collection.find({"_id": {"$in": record_ids}},
+                             {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
+    return {doc["_id"]: doc for doc in cursor}
