@@ -124,7 +124,9 @@ class HanoimoiSpider(scrapy.Spider):
                                     self.parse_sitemap,
                                     day=covered.isoformat() if covered else None)
             return
-        for entry in sitemap:
+        entries = list(sitemap)
+        self.known.look_up(site.article_id(response.urljoin(e["loc"])) for e in entries)
+        for entry in entries:
             self.crawler.stats.inc_value("discovery/sitemap/urls")
             listed = entry.get("lastmod") or day
             request = self._listed(response.urljoin(entry["loc"]), listed, None)
@@ -132,7 +134,10 @@ class HanoimoiSpider(scrapy.Spider):
                 yield request
 
     def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
-        for item in response.xpath("//item"):
+        items = response.xpath("//item")
+        self.known.look_up(site.article_id(response.urljoin(link.strip()))
+                           for link in items.xpath("link/text()").getall())
+        for item in items:
             self.crawler.stats.inc_value("discovery/rss/items")
             link = (item.xpath("link/text()").get() or item.xpath("guid/text()").get() or "")
             request = self._listed(response.urljoin(link.strip()),
@@ -144,6 +149,7 @@ class HanoimoiSpider(scrapy.Spider):
         """A section page: its article links, then the load-more API from its last article."""
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
+        self.known.look_up(site.article_id(u) for u in articles)
         for url in articles:
             if self.known.is_current(site.article_id(url), None):
                 self.crawler.stats.inc_value("discovery/known")
@@ -172,6 +178,8 @@ class HanoimoiSpider(scrapy.Spider):
             return
         reached_older = False
         last_id = None
+        self.known.look_up(site.article_id(str(entry.get(k))) for entry in entries
+                           if isinstance(entry, dict) for k in site.API_URL_KEYS if entry.get(k))
         for entry in entries:
             url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
             listed = next((entry[k] for k in site.API_TIME_KEYS if entry.get(k)), None)
@@ -227,6 +235,9 @@ class HanoimoiSpider(scrapy.Spider):
         yield ArticleItem(**record, lastmod=lastmod,
                           crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
+
+    def closed(self, reason: str) -> None:
+        self.known.close()
 
     def listing_failed(self, failure: Failure) -> None:
         """A sitemap, feed, section page or API answer that could not be read is an error:
