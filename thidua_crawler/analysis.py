@@ -11,7 +11,6 @@ Counting rules (docs/researchers.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -137,48 +136,6 @@ def launch_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def awards_by_place_year(rows: Iterable[Mapping[str, Any]], by_level: bool = False
-                         ) -> list[dict[str, Any]]:
-    """Recipients per place and year (and level): leaves only, so nothing is counted twice.
-
-    ``collectives`` and ``individuals`` add up what was stated separately;
-    ``combined`` is what was stated only as "N tập thể, cá nhân".
-    """
-    table: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        if not row["leaf"]:
-            continue
-        for place in (row["places"] or "(no place)").split(";"):
-            key = (place, row["year"], row["level"]) if by_level else (place, row["year"])
-            cell = table.setdefault(key, {"place": place, "year": row["year"],
-                                          **({"level": row["level"]} if by_level else {}),
-                                          "statements": 0, "collectives": 0,
-                                          "individuals": 0, "combined": 0, "total": 0})
-            cell["statements"] += 1
-            cell["total"] += row["count"]
-            if row["collectives"] is None and row["individuals"] is None:
-                cell["combined"] += row["count"]
-            else:
-                cell["collectives"] += row["collectives"] or 0
-                cell["individuals"] += row["individuals"] or 0
-    return [table[k] for k in sorted(table, key=lambda k: tuple(str(x) for x in k))]
-
-
-def summary_by_place(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Articles, launches and award recipients per place."""
-    table: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"articles": 0, "launches": 0, "award_statements": 0, "recipients": 0})
-    for article in docs:
-        leaves = award_rows([article])
-        for place in places_of(article) or ["(no place)"]:
-            cell = table[place]
-            cell["articles"] += 1
-            cell["launches"] += len(article.get("campaign_launches") or [])
-            cell["award_statements"] += sum(1 for r in leaves if r["leaf"])
-            cell["recipients"] += sum(r["count"] for r in leaves if r["leaf"])
-    return [{"place": place, **table[place]} for place in sorted(table)]
-
-
 def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None,
                  width: int = 60) -> str:
     """A plain-text table for the terminal."""
@@ -196,33 +153,3 @@ def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None
 def _cell(value: Any, width: int) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def launches_by_year_kind(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Launches per year (of the launch, else of publication) and kind."""
-    table: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        table[(row["year"], row["kind"])] += 1
-    return [{"year": year, "kind": kind, "launches": n}
-            for (year, kind), n in sorted(table.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))]
-
-
-def coverage(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Articles per month, and how many carry each kind of fact: the sampling frame."""
-    table: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"articles": 0, "with_launch": 0, "with_award": 0, "with_either": 0})
-    for article in docs:
-        published = article.get("published_at")
-        month = f"{published:%Y-%m}" if published else "(no date)"
-        cell = table[month]
-        launches, awards = bool(article.get("campaign_launches")), bool(article.get("award_counts"))
-        cell["articles"] += 1
-        cell["with_launch"] += launches
-        cell["with_award"] += awards
-        cell["with_either"] += launches or awards
-    rows = []
-    for month in sorted(table):
-        cell = table[month]
-        share = cell["with_either"] / cell["articles"] if cell["articles"] else 0.0
-        rows.append({"month": month, **cell, "share_with_facts": round(share, 3)})
-    return rows

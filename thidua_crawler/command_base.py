@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
+import duckdb
 from pymongo.database import Database
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from thidua_crawler import analysis, storage
+from thidua_crawler import snapshot, storage
 from thidua_crawler.filters import FilterError, Filters
-
-ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
 class DatabaseCommand(ScrapyCommand):
@@ -39,11 +37,11 @@ class DatabaseCommand(ScrapyCommand):
             fail(str(error))
             raise  # fail() always raises; this tells type checkers so
 
-    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION
-                 ) -> list[dict[str, Any]]:
-        """The stored articles the filters select, in their feed form."""
-        db = self.database()
-        return list(analysis.articles(db, filters.query(db), projection))
+    def snapshot(self) -> duckdb.DuckDBPyConnection:
+        """The flat tables, brought up to date with the collection (see
+        :mod:`thidua_crawler.snapshot`)."""
+        assert self.settings is not None
+        return snapshot.open_snapshot(self.settings, self.database())
 
 
 def fail(message: str) -> None:

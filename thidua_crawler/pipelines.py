@@ -244,6 +244,7 @@ class MongoPipeline(_MongoBatchPipeline):
         adapter["change"] = change
         self.stats.inc_value(f"articles/{change}")
         record = {k: v for k, v in adapter.items() if k not in ("raw_html", "change")}
+        record["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
         await self.queue((record, now, known if change == feeds.CHANGED else None))
         return item
 

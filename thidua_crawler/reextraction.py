@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from pymongo import UpdateOne
@@ -73,6 +74,7 @@ def _reextract_batch(db: Database, batch: list[dict[str, Any]], compared: dict[s
             result.unchanged += 1
         else:
             result.changed += 1
+        fresh["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
         updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": fresh}))
     if updates and not dry_run:
         db[storage.ARTICLES].bulk_write(updates, ordered=False)

@@ -42,6 +42,7 @@ ARTICLE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("extractor_version", [("extractor_version", ASCENDING)]),
     ("crawled_at", [("crawled_at", DESCENDING)]),
     ("first_seen_at", [("first_seen_at", DESCENDING)]),
+    ("updated_at", [("updated_at", ASCENDING)]),
 )
 TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
 #: How many earlier versions (content hash and dates) a record remembers.

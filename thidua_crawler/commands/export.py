@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from thidua_crawler import analysis
+from thidua_crawler import analysis, answers
 from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.filters import Filters
-from thidua_crawler.output import write_files
+from thidua_crawler.output import write_rows
+
+#: The flat tables, by the names their files take.
+TABLES = ("articles", "award_counts", "campaign_launches")
 
 
 class Command(DatabaseCommand):
@@ -22,7 +25,8 @@ class Command(DatabaseCommand):
         return ("Writes DIR/articles.jsonl (full records, as the feeds), DIR/articles.csv, and "
                 "one row per award count (award_counts.csv/.jsonl) and per campaign launch "
                 "(campaign_launches.csv/.jsonl), each row with its article's id, date, places "
-                "and URL. Ready for pandas, R or Stata.")
+                "and URL. Ready for pandas, R or Stata. --level and --form keep only the award "
+                "counts at that level or of that form.")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -34,17 +38,26 @@ class Command(DatabaseCommand):
         formats = [f.strip() for f in opts.formats.split(",") if f.strip()]
         if not formats or set(formats) - {"csv", "jsonl"}:
             fail(f"--formats {opts.formats!r}: use csv, jsonl or csv,jsonl")
-        docs = self.filtered(self.filters(opts), projection=None)
-        written = write_files(opts.out, "articles", docs, ["jsonl"]) if "jsonl" in formats else []
-        tables = {
-            "articles": (analysis.article_rows(docs), analysis.ARTICLE_COLUMNS),
-            "award_counts": (analysis.award_rows(docs), analysis.AWARD_COLUMNS),
-            "campaign_launches": (analysis.launch_rows(docs), analysis.LAUNCH_COLUMNS),
-        }
-        for name, (rows, columns) in tables.items():
-            table_formats = [f for f in formats if not (name == "articles" and f == "jsonl")]
-            written += write_files(opts.out, name, rows, table_formats, columns)
+        filters = self.filters(opts)
+        con = self.snapshot()
+        opts.out.mkdir(parents=True, exist_ok=True)
+        written = []
+        if "jsonl" in formats:  # the full records come from the collection, streamed
+            db = self.database()
+            written.append(opts.out / "articles.jsonl")
+            with written[-1].open("w", encoding="utf-8") as out:
+                write_rows(analysis.articles(db, filters.query(db), projection=None), "jsonl", out)
+        counts = {}
+        for name in TABLES:
+            for fmt in formats:
+                if name == "articles" and fmt == "jsonl":
+                    continue
+                path = opts.out / f"{name}.{fmt}"
+                counts[name] = answers.export_table(con, name, filters, path, fmt)
+                written.append(path)
+            if name not in counts:
+                counts[name] = answers.count(con, name, filters)
         for path in written:
             print(path)
-        print(f"{len(docs)} articles, {len(tables['award_counts'][0])} award counts, "
-              f"{len(tables['campaign_launches'][0])} campaign launches")
+        print(f"{counts['articles']} articles, {counts['award_counts']} award counts, "
+              f"{counts['campaign_launches']} campaign launches")

@@ -24,8 +24,8 @@ class Command(DatabaseCommand):
         Filters.add_arguments(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        docs = self.filtered(self.filters(opts))
-        html = report.render(docs, opts.title) if opts.title else report.render(docs)
+        data = report.gather(self.snapshot(), self.filters(opts))
+        html = report.render(data, opts.title) if opts.title else report.render(data)
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         opts.out.write_text(html, encoding="utf-8")
-        print(f"wrote {opts.out} ({len(docs)} articles)")
+        print(f"wrote {opts.out} ({data.articles} articles)")
