@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from pymongo.database import Database
+from scrapy.settings import Settings
 
+from tests.conftest import ALL_DATES, SECTIONS, crawl
 from tests.replay import article_pages
+from thidua_crawler import settings as project_settings
 from thidua_crawler import snapshot, storage
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.processing import process, record_from_page
@@ -69,3 +72,14 @@ def test_refresh_query_uses_the_updated_at_index(database: Database) -> None:
     while stage.get("inputStage"):
         stage = stage["inputStage"]
     assert (stage["stage"], stage["indexName"]) == ("IXSCAN", "updated_at")
+
+
+def test_a_crawl_leaves_the_snapshot_up_to_date(crawl_env: dict[str, str],
+                                                database: Database) -> None:
+    assert crawl(crawl_env, *ALL_DATES, *SECTIONS).returncode == 0
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict({k: crawl_env[k] for k in ("MONGO_URI", "MONGO_DATABASE", "THIDUA_DATA_DIR")})
+    con = Snapshot(snapshot.directory_for(settings)).connect()  # as the crawl left it
+    stored = database.articles.count_documents({})
+    assert stored and con.execute("SELECT count(*) FROM articles").fetchone()[0] == stored

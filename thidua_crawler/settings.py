@@ -69,9 +69,12 @@ LOCAL_DB_PORT = int(os.environ.get("LOCAL_DB_PORT", "27027"))
 EXTENSIONS = {
     "thidua_crawler.extensions.StatsFile": 500,
     "thidua_crawler.runs.CrawlRunRecorder": 510,
+    "thidua_crawler.snapshot.RefreshAfterCrawl": 520,
 }
 #: Record every crawl in the ``crawl_runs`` collection (incremental crawls need it).
 CRAWL_RUNS_ENABLED = True
+#: Bring the researchers' snapshot (Parquet, see README) up to date when a crawl ends.
+SNAPSHOT_AFTER_CRAWL = True
 #: Write the final stats of each crawl as JSON here (unset: not written).
 STATS_FILE = None
 

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -26,7 +27,10 @@ from typing import Any
 
 import duckdb
 from pymongo.database import Database
-from pymongo.errors import OperationFailure
+from pymongo.errors import OperationFailure, PyMongoError
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from thidua_crawler import analysis, localdb, storage
 from thidua_crawler.records import from_document
@@ -254,3 +258,37 @@ def open_snapshot(settings: Any, db: Database) -> duckdb.DuckDBPyConnection:
     if read:
         logger.info("Snapshot %s: %d record(s) read from the collection", snapshot.directory, read)
     return snapshot.connect()
+
+
+class RefreshAfterCrawl:
+    """Scrapy extension: brings the snapshot up to date when a crawl ends, so the next
+    researcher command has nothing to catch up on (setting ``SNAPSHOT_AFTER_CRAWL``)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefreshAfterCrawl:
+        if not crawler.settings.getbool("SNAPSHOT_AFTER_CRAWL"):
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        settings = self.crawler.settings
+        try:
+            client, db, _ = storage.open_database(settings)
+        except (PyMongoError, RuntimeError) as error:
+            logger.warning("Snapshot not refreshed: no database (%s)", error)
+            return
+        snapshot = Snapshot(directory_for(settings))
+        try:
+            started = time.perf_counter()
+            read = snapshot.refresh(db)
+            logger.info("Snapshot %s refreshed: %d record(s) in %.1f s", snapshot.directory,
+                        read, time.perf_counter() - started)
+        except (PyMongoError, duckdb.Error, OSError) as error:  # commands refresh it anyway
+            logger.warning("Snapshot not refreshed (%s); the next command will", error)
+        finally:
+            client.close()
