@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -39,25 +41,34 @@ def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
     return {"$and": [query, version]} if query else version
 
 
+#: What a re-extraction reports as a change (a difference elsewhere is written, not counted).
+COMPARED = ("section", "extractor_version", "content_hash", "award_counts", "campaign_launches",
+            "districts", "communes", "title", "body")
+
+
 def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:
+    """Re-extract the selected records. Only fields whose value changes are written, and a
+    batch is written in a worker thread while the next one is parsed (one at a time, so
+    memory stays at two batches)."""
     result = Result()
-    projection = {"section": 1, "extractor_version": 1, "content_hash": 1, "award_counts": 1,
-                  "campaign_launches": 1, "districts": 1, "communes": 1, "title": 1, "body": 1}
-    batch: list[dict[str, Any]] = []
-    for stored in db[storage.ARTICLES].find(query, projection):
-        batch.append(stored)
-        if len(batch) >= BATCH:
-            _reextract_batch(db, batch, projection, result, dry_run)
-            batch = []
-    _reextract_batch(db, batch, projection, result, dry_run)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract") as worker:
+        writing: Future | None = None
+        cursor = db[storage.ARTICLES].find(query, {"history": 0})
+        while batch := list(itertools.islice(cursor, BATCH)):
+            updates = _reextract_batch(db, batch, result)
+            if writing is not None:
+                writing.result()  # raises what the write raised
+            writing = None
+            if updates and not dry_run:
+                writing = worker.submit(db[storage.ARTICLES].bulk_write, updates, ordered=False)
+        if writing is not None:
+            writing.result()
     return result
 
 
-def _reextract_batch(db: Database, batch: list[dict[str, Any]], compared: dict[str, int],
-                     result: Result, dry_run: bool) -> None:
-    """Re-extract a batch of stored articles, reading their pages with one query."""
-    if not batch:
-        return
+def _reextract_batch(db: Database, batch: list[dict[str, Any]], result: Result
+                     ) -> list[UpdateOne]:
+    """The updates of a batch of stored articles, their pages read with one query."""
     pages = {p["_id"]: p for p in db[storage.PAGES].find({"_id": {"$in": [a["_id"] for a in batch]}})}
     updates = []
     for stored in batch:
@@ -70,11 +81,12 @@ def _reextract_batch(db: Database, batch: list[dict[str, Any]], compared: dict[s
         record = process(record_from_page(parsed, stored.get("section")))
         fresh = {k: v for k, v in to_document(record).items()
                  if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
-        if all(stored.get(k) == fresh.get(k) for k in compared):
+        if all(stored.get(k) == fresh.get(k) for k in COMPARED):
             result.unchanged += 1
         else:
             result.changed += 1
-        fresh["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
-        updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": fresh}))
-    if updates and not dry_run:
-        db[storage.ARTICLES].bulk_write(updates, ordered=False)
+        differ = {k: v for k, v in fresh.items() if stored.get(k) != v}
+        if differ:
+            differ["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
+            updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": differ}))
+    return updates
