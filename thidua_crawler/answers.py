@@ -198,6 +198,19 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, filters: Filters, p
     return con.execute(f"COPY ({sql}) TO {quoted} ({options})", params).fetchone()[0]
 
 
+def export_records(con: duckdb.DuckDBPyConnection, filters: Filters, path: Path) -> int:
+    """The selected articles' full records, in feed form, one JSON line each."""
+    where = article_where(filters)
+    cursor = con.execute(f"SELECT record FROM articles WHERE {where.sql} "
+                         "ORDER BY published_at NULLS FIRST, record_id", where.params)
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        while batch := cursor.fetchmany(FETCH):
+            out.writelines(record + "\n" for (record,) in batch)
+            written += len(batch)
+    return written
+
+
 def summary_by_place(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
     """Articles, launches and award recipients per place (``scrapy summary``)."""
     return stream(con, f"""

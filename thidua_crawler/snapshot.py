@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from thidua_crawler import analysis, localdb, storage
-from thidua_crawler.records import from_document
+from thidua_crawler.records import feed_json, from_document
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ _TYPES = {"article_id": _INT, "published_year": _INT, "launches": _INT, "award_c
           "recipients": _INT, "index": _INT, "count": _INT, "collectives": _INT,
           "individuals": _INT, "year": _INT, "part_of": _INT, "approximate": _BOOL,
           "year_stated": _BOOL, "leaf": _BOOL, "consistent": _BOOL}
-#: Columns kept beside the exported ones: for text search and ``scrapy summary``.
-ARTICLE_EXTRA = ["text", "layout"]
+#: Columns kept beside the exported ones: for text search, ``scrapy summary``, and the
+#: full record in feed form (JSON) for ``articles.jsonl``.
+ARTICLE_EXTRA = ["text", "layout", "record"]
 TABLES: dict[str, dict[str, str]] = {
     name: {c: _TYPES.get(c, _TEXT) for c in columns} for name, columns in (
         ("articles", [*analysis.ARTICLE_COLUMNS, *ARTICLE_EXTRA]),
@@ -57,9 +58,10 @@ PARTS_BEFORE_MERGE = 8
 CHUNK = 2000
 #: Writes this close to a refresh may not be visible yet: read them again next time.
 SETTLE = timedelta(seconds=5)
-MEMORY_LIMIT = "256MB"
-#: What the tables need of a record (not its images, history or parser paths).
-PROJECTION = {"images": 0, "history": 0, "parser.paths": 0, "parser.warnings": 0}
+MEMORY_LIMIT = "100MB"
+#: Rows per Parquet row group: small enough that writing one holds little memory.
+ROW_GROUP = 8192
+PARQUET = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP}"
 
 
 def changed_since(watermark: str | None) -> dict[str, Any]:
@@ -98,7 +100,7 @@ class Snapshot:
             watermark = manifest["watermark"]
             part = max(manifest["parts"], default=0) + 1
             newest, read = self._write_part(
-                articles.find(changed_since(watermark), PROJECTION), part)
+                articles.find(changed_since(watermark)), part)
             if read:
                 manifest["parts"].append(part)
             if newest is not None:
@@ -113,9 +115,7 @@ class Snapshot:
     def connect(self, parts: list[int] | None = None) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with the views ``articles``, ``award_counts`` and
         ``campaign_launches`` (the newest version of each record)."""
-        con = duckdb.connect()
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute("SET threads = 2")
+        con = self._duckdb()
         parts = self._manifest()["parts"] if parts is None else parts
         for table, columns in TABLES.items():
             if not parts:
@@ -130,41 +130,46 @@ class Snapshot:
             con.execute(f"CREATE VIEW {table} AS SELECT * EXCLUDE (part) FROM {source}")
         return con
 
+    def _duckdb(self) -> duckdb.DuckDBPyConnection:
+        """DuckDB in bounded memory: what does not fit spills to the snapshot's directory."""
+        con = duckdb.connect()
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("SET threads = 1")
+        con.execute(f"SET temp_directory = {_literal(str(self.directory / 'spill'))}")
+        con.execute("SET preserve_insertion_order = false")
+        return con
+
     # --- parts ---------------------------------------------------------------------------
 
     def _write_part(self, cursor: Iterable[Mapping[str, Any]], part: int
                     ) -> tuple[datetime | None, int]:
-        """Convert the records to rows, ``CHUNK`` at a time, through JSON lines to Parquet."""
-        staged = {table: self.directory / f"{table}.staged.jsonl" for table in TABLES}
+        """Convert the records to rows ``CHUNK`` at a time, each chunk through JSON lines to
+        its own Parquet files: memory holds one chunk, whatever the collection's size."""
         newest: datetime | None = None
         read = 0
-        outs = {table: path.open("w", encoding="utf-8") for table, path in staged.items()}
+        con = self._duckdb()
         try:
-            for chunk in _chunks(cursor, CHUNK):
+            for number, chunk in enumerate(_chunks(cursor, CHUNK)):
                 read += len(chunk)
-                stamps = [d["updated_at"] for d in chunk if isinstance(d.get("updated_at"), datetime)]
-                if stamps:
-                    newest = max([newest or stamps[0], *stamps])
+                stamps = [_aware(d["updated_at"]) for d in chunk
+                          if isinstance(d.get("updated_at"), datetime)]
+                newest = max([*stamps, newest] if newest else stamps, default=None)
                 for table, rows in _tables([from_document(d) for d in chunk]).items():
-                    outs[table].writelines(json.dumps(row, ensure_ascii=False) + "\n"
-                                           for row in rows)
+                    self._copy(con, table, rows, part, number)
         finally:
-            for out in outs.values():
-                out.close()
-        if read:
-            con = duckdb.connect()
-            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            for table, columns in TABLES.items():
-                con.execute(
-                    f"COPY (SELECT *, {part} AS part FROM read_json({_literal(str(staged[table]))}, "
-                    f"format = 'newline_delimited', columns = {_struct(columns)})) TO "
-                    f"{_literal(str(self._file(table, part)))} (FORMAT parquet, COMPRESSION zstd)")
             con.close()
-        for path in staged.values():
-            path.unlink()
-        if newest is not None:
-            newest = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
         return newest, read
+
+    def _copy(self, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]],
+              part: int, number: int) -> None:
+        staged = self.directory / f"{table}.staged.jsonl"
+        with staged.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        con.execute(
+            f"COPY (SELECT *, {part} AS part FROM read_json({_literal(str(staged))}, "
+            f"format = 'newline_delimited', columns = {_struct(TABLES[table])})) TO "
+            f"{_literal(str(self._file(table, part, number)))} ({PARQUET})")
+        staged.unlink()
 
     def _merge(self, parts: list[int]) -> list[int]:
         """Rewrite the newest version of every record into one part."""
@@ -172,12 +177,11 @@ class Snapshot:
         con = self.connect(parts)
         for table in TABLES:
             con.execute(f"COPY (SELECT *, {merged} AS part FROM {table}) TO "
-                        f"{_literal(str(self._file(table, merged)))} (FORMAT parquet, "
-                        "COMPRESSION zstd)")
+                        f"{_literal(str(self._file(table, merged, 0)))} ({PARQUET})")
         con.close()
-        for table in TABLES:
-            for part in parts:
-                self._file(table, part).unlink()
+        for part in parts:
+            for path in self.directory.glob(f"*-{part:06d}-*.parquet"):
+                path.unlink()
         return [merged]
 
     def _count(self, manifest: Mapping[str, Any]) -> int:
@@ -201,8 +205,8 @@ class Snapshot:
             return self._reset()
         return manifest if manifest.get("layout") == LAYOUT else self._reset()
 
-    def _file(self, table: str, part: int) -> Path:
-        return self.directory / f"{table}-{part:06d}.parquet"
+    def _file(self, table: str, part: int, number: int) -> Path:
+        return self.directory / f"{table}-{part:06d}-{number:05d}.parquet"
 
     def _glob(self, table: str) -> str:
         return str(self.directory / f"{table}-*.parquet")
@@ -224,8 +228,13 @@ def _tables(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     for row, doc in zip(articles, docs, strict=True):
         row["text"] = "\n".join(doc.get(k) or "" for k in ("title", "sapo", "body"))
         row["layout"] = (doc.get("parser") or {}).get("layout")
+        row["record"] = json.dumps(feed_json(doc), ensure_ascii=False)
     return {"articles": articles, "award_counts": analysis.award_rows(docs),
             "campaign_launches": analysis.launch_rows(docs)}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

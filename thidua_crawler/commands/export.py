@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from thidua_crawler import analysis, answers
+from thidua_crawler import answers
 from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.filters import Filters
-from thidua_crawler.output import write_rows
 
 #: The flat tables, by the names their files take.
 TABLES = ("articles", "award_counts", "campaign_launches")
@@ -42,11 +41,9 @@ class Command(DatabaseCommand):
         con = self.snapshot()
         opts.out.mkdir(parents=True, exist_ok=True)
         written = []
-        if "jsonl" in formats:  # the full records come from the collection, streamed
-            db = self.database()
+        if "jsonl" in formats:
             written.append(opts.out / "articles.jsonl")
-            with written[-1].open("w", encoding="utf-8") as out:
-                write_rows(analysis.articles(db, filters.query(db), projection=None), "jsonl", out)
+            answers.export_records(con, filters, written[-1])
         counts = {}
         for name in TABLES:
             for fmt in formats:
