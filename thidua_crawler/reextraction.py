@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import Future, ThreadPoolExecutor
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -46,41 +47,50 @@ COMPARED = ("section", "extractor_version", "content_hash", "award_counts", "cam
             "districts", "communes", "title", "body")
 
 
-def reextract(db: Database, query: dict[str, Any], dry_run: bool = False) -> Result:
-    """Re-extract the selected records. Only fields whose value changes are written, and a
-    batch is written in a worker thread while the next one is parsed (one at a time, so
-    memory stays at two batches)."""
+def reextract(db: Database, query: dict[str, Any], dry_run: bool = False,
+              workers: int | None = None) -> Result:
+    """Re-extract the selected records.
+
+    Parsing and extraction run in ``workers`` processes (default: one per core); this
+    process reads the records and pages, compares, and hands each batch's writes to a
+    thread while the next batch is parsed. Only the fields whose value changes are written.
+    """
     result = Result()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract") as worker:
+    with ProcessPoolExecutor(workers or os.cpu_count()) as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract") as writer:
         writing: Future | None = None
         cursor = db[storage.ARTICLES].find(query, {"history": 0})
         while batch := list(itertools.islice(cursor, BATCH)):
-            updates = _reextract_batch(db, batch, result)
+            updates = _reextract_batch(db, pool, batch, result)
             if writing is not None:
                 writing.result()  # raises what the write raised
             writing = None
             if updates and not dry_run:
-                writing = worker.submit(db[storage.ARTICLES].bulk_write, updates, ordered=False)
+                writing = writer.submit(db[storage.ARTICLES].bulk_write, updates, ordered=False)
         if writing is not None:
             writing.result()
     return result
 
 
-def _reextract_batch(db: Database, batch: list[dict[str, Any]], result: Result
-                     ) -> list[UpdateOne]:
+def fresh_fields(page: dict[str, Any], section: str | None) -> dict[str, Any]:
+    """What the current rules read from a stored page (run in a worker process)."""
+    parsed = parse_article(storage.page_html(page), page["url"])
+    record = process(record_from_page(parsed, section))
+    return {k: v for k, v in to_document(record).items()
+            if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
+
+
+def _reextract_batch(db: Database, pool: Executor, batch: list[dict[str, Any]],
+                     result: Result) -> list[UpdateOne]:
     """The updates of a batch of stored articles, their pages read with one query."""
     pages = {p["_id"]: p for p in db[storage.PAGES].find({"_id": {"$in": [a["_id"] for a in batch]}})}
+    found = [stored for stored in batch if stored["_id"] in pages]
+    result.seen += len(batch)
+    result.missing_page += len(batch) - len(found)
+    fresh_records = pool.map(fresh_fields, [pages[s["_id"]] for s in found],
+                             [s.get("section") for s in found], chunksize=10)
     updates = []
-    for stored in batch:
-        result.seen += 1
-        page = pages.get(stored["_id"])
-        if page is None:
-            result.missing_page += 1
-            continue
-        parsed = parse_article(storage.page_html(page), page["url"])
-        record = process(record_from_page(parsed, stored.get("section")))
-        fresh = {k: v for k, v in to_document(record).items()
-                 if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
+    for stored, fresh in zip(found, fresh_records, strict=True):
         if all(stored.get(k) == fresh.get(k) for k in COMPARED):
             result.unchanged += 1
         else:
