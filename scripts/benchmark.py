@@ -294,6 +294,7 @@ def bench_research(records: int, workdir: Path, aggregation_timeout: float,
         size = sum(p.stat().st_size for p in (tmp / "data" / "snapshot").rglob("*.parquet"))
         print(f"snapshot first build (what a crawl's end does for its own records): "
               f"{first.seconds:.1f} s, peak RSS {first.rss_mb:.0f} MB, {size / 1e6:.0f} MB of Parquet")
+        measure([sys.executable, "-c", "import pandas"], env)  # a cold first import is not pandas
         print(f"{'command':<48} {'wall':>7} {'RSS':>7} {'1 aggregation':>14} {'ratio':>6} "
               f"{'pandas':>8} {'RSS':>7}")
         for label, arguments, pipeline, question in QUESTIONS:
