@@ -274,15 +274,14 @@ class RefreshAfterCrawl:
     researcher command has nothing to catch up on (setting ``SNAPSHOT_AFTER_CRAWL``)."""
 
     def __init__(self, crawler: Crawler):
+        if not crawler.settings.getbool("SNAPSHOT_AFTER_CRAWL"):
+            raise NotConfigured
         self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RefreshAfterCrawl:
-        if not crawler.settings.getbool("SNAPSHOT_AFTER_CRAWL"):
-            raise NotConfigured
-        extension = cls(crawler)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        return extension
+        return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         settings = self.crawler.settings
