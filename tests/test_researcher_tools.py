@@ -231,3 +231,12 @@ def test_export_and_report_keep_only_the_selected_award_counts(env, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     html = target.read_text(encoding="utf-8")
     assert "quận Thanh Xuân" in html and "2,505" not in html and "2,341" not in html
+
+
+def test_summary_per_place(env) -> None:
+    done = run_scrapy(["summary"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("12 articles stored (")
+    thanh_xuan, *_ = [line.split() for line in done.stdout.splitlines()
+                       if line.startswith("quận Thanh Xuân ")]
+    assert thanh_xuan[3:] == ["1", "1", "4", "2539"]  # articles, launches, statements, recipients
