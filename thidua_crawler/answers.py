@@ -199,15 +199,24 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, filters: Filters, p
 
 
 def export_records(con: duckdb.DuckDBPyConnection, filters: Filters, path: Path) -> int:
-    """The selected articles' full records, in feed form, one JSON line each."""
+    """The selected articles' full records, in feed form, one JSON line each, oldest first.
+
+    Sorted a month at a time: sorting every full record at once would need memory in
+    proportion to the collection."""
     where = article_where(filters)
-    cursor = con.execute(f"SELECT record FROM articles WHERE {where.sql} "
-                         "ORDER BY published_at NULLS FIRST, record_id", where.params)
+    months = con.execute(f"SELECT DISTINCT substr(published_at, 1, 7) AS month FROM articles "
+                         f"WHERE {where.sql} ORDER BY month NULLS FIRST", where.params).fetchall()
     written = 0
     with path.open("w", encoding="utf-8") as out:
-        while batch := cursor.fetchmany(FETCH):
-            out.writelines(record + "\n" for (record,) in batch)
-            written += len(batch)
+        for (month,) in months:
+            within = (Where().add("published_at IS NULL") if month is None else
+                      Where().add("published_at >= ? AND published_at < ?", month, month + "\uffff"))
+            within.extend(where)
+            cursor = con.execute(f"SELECT record FROM articles WHERE {within.sql} "
+                                 "ORDER BY published_at, record_id", within.params)
+            while batch := cursor.fetchmany(FETCH):
+                out.writelines(record + "\n" for (record,) in batch)
+                written += len(batch)
     return written
 
 

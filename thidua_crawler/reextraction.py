@@ -59,7 +59,7 @@ def reextract(db: Database, query: dict[str, Any], dry_run: bool = False,
     with ProcessPoolExecutor(workers or os.cpu_count()) as pool, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract") as writer:
         writing: Future | None = None
-        cursor = db[storage.ARTICLES].find(query, {"history": 0})
+        cursor = db[storage.ARTICLES].find(query, {"history": 0}).batch_size(BATCH)
         while batch := list(itertools.islice(cursor, BATCH)):
             updates = _reextract_batch(db, pool, batch, result)
             if writing is not None:

@@ -54,8 +54,9 @@ TABLES: dict[str, dict[str, str]] = {
 #: Changes when the tables do: an older snapshot is then rebuilt.
 LAYOUT = hashlib.sha256(json.dumps(TABLES, sort_keys=True).encode()).hexdigest()[:12]
 PARTS_BEFORE_MERGE = 8
-#: Records converted at a time while refreshing (what memory holds at once).
-CHUNK = 2000
+#: Records converted at a time while refreshing, and asked of the server at a time (some
+#: servers, SecantusDB among them, otherwise answer with the whole collection at once).
+CHUNK = 1000
 #: Writes this close to a refresh may not be visible yet: read them again next time.
 SETTLE = timedelta(seconds=5)
 MEMORY_LIMIT = "100MB"
@@ -100,7 +101,7 @@ class Snapshot:
             watermark = manifest["watermark"]
             part = max(manifest["parts"], default=0) + 1
             newest, read = self._write_part(
-                articles.find(changed_since(watermark)), part)
+                articles.find(changed_since(watermark)).batch_size(CHUNK), part)
             if read:
                 manifest["parts"].append(part)
             if newest is not None:
