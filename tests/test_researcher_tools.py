@@ -164,7 +164,7 @@ def test_report_is_self_contained(env, tmp_path: Path) -> None:
 
 def test_flat_rows_have_the_documented_columns(env) -> None:
     db = storage.connect(env["MONGO_URI"])[env["MONGO_DATABASE"]]
-    docs = list(analysis.articles(db))
+    docs = [from_document(d) for d in db.articles.find()]
     assert list(analysis.award_rows(docs)[0]) == analysis.AWARD_COLUMNS
     assert list(analysis.launch_rows(docs)[0]) == analysis.LAUNCH_COLUMNS
     assert list(analysis.article_rows(docs)[0]) == analysis.ARTICLE_COLUMNS

@@ -1,6 +1,7 @@
-"""Flat tables and aggregates over the collection, for the commands and for researchers.
+"""The flat tables (one row per article, award count, campaign launch) made from records.
 
-Counting rules (docs/researchers.md):
+They fill the researchers' snapshot (:mod:`thidua_crawler.snapshot`), where
+:mod:`thidua_crawler.answers` adds them up by these counting rules (docs/researchers.md):
 
 - an award count that has parts (``part_of`` points at it) is not added again:
   its parts carry the numbers by level. Every other count is a *leaf* and is
@@ -14,12 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pymongo.database import Database
-
-from thidua_crawler.records import from_document
-from thidua_crawler.storage import ARTICLES
-
-ARTICLE_PROJECTION = {"body": 0, "images": 0}
 #: Columns of the flat tables (each row also names its article, date, places and URL).
 ARTICLE_KEY_COLUMNS = ["record_id", "article_id", "published_at", "published_year", "districts",
                        "communes", "places", "url"]
@@ -42,13 +37,6 @@ def places_of(article: Mapping[str, Any]) -> list[str]:
     """The article's places as labels."""
     return [place_label(p) for p in
             list(article.get("districts") or []) + list(article.get("communes") or [])]
-
-
-def articles(db: Database, query: Mapping[str, Any] | None = None,
-             projection: Mapping[str, Any] | None = ARTICLE_PROJECTION) -> Iterable[dict]:
-    """Stored articles in their feed form, oldest first."""
-    cursor = db[ARTICLES].find(dict(query or {}), projection).sort("published_at", 1)
-    return (from_document(doc) for doc in cursor)
 
 
 def _article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
