@@ -45,6 +45,7 @@ def counts(snap: Snapshot, record_id: str) -> tuple[int, int]:
 def test_refresh_reads_only_what_changed(database: Database, tmp_path: Path, monkeypatch,
                                          parts_before_merge: int) -> None:
     monkeypatch.setattr(snapshot, "PARTS_BEFORE_MERGE", parts_before_merge)
+    monkeypatch.setattr(snapshot, "CHUNK", 5)  # several pages, several files a part
     ids = store_sample_records(database)
     snap = Snapshot(tmp_path / "snapshot")
     assert snap.refresh(database) == len(ids)
