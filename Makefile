@@ -47,9 +47,9 @@ REAL_DEV ?= ../shared/real/dev.json
 eval-real: setup
 	$(PY) -m thidua_crawler.evaluation $(REAL_DEV) --if-present
 
-## How fast the parts are (parsing, extraction, storage, a whole crawl): prints figures.
+## Crawl and researcher commands against baselines (docs/benchmark.md); ARGS="--pages 1000 --records 20000" for a quick run.
 bench: setup
-	$(PY) scripts/benchmark.py
+	$(PY) scripts/benchmark.py $(ARGS)
 
 lint: setup
 	$(PY) -m ruff check thidua_crawler tests scripts

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import run_scrapy
 from thidua_crawler import storage
-from thidua_crawler.report import render
+from thidua_crawler.report import ReportData, render
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 COMMANDS = ("query", "stats", "export", "report", "summary", "runs", "reextract", "replay_spool",
@@ -63,30 +63,25 @@ def test_report_states_language_filters_time_axes_and_every_year(env, tmp_path: 
 
 
 def test_report_charts_have_titles_axes_and_every_year() -> None:
-    docs = [_doc(2019, 1), _doc(2022, 2)]  # rendering is pure: documents in, HTML out
-    html = render(docs, filters="(none)")
+    place = "huyện Ba Vì"
+    data = ReportData(  # rendering is pure: the gathered figures in, HTML out
+        articles=2, first="2019-05-01T12:00:00+07:00", last="2022-05-01T12:00:00+07:00",
+        award_counts=2, launches=1,
+        awards=[{"place": place, "year": year, "statements": 1, "collectives": n,
+                 "individuals": 0, "combined": 0, "total": n} for year, n in ((2019, 1), (2022, 2))],
+        launches_per_year=[{"year": 2019, "kind": "peak", "launches": 1}],
+        newest_launches=[{"date": "2019-05-01", "places": [place], "kind": "peak",
+                          "launcher_person": None, "launcher_position": None,
+                          "launcher_body": None, "names": ["A", "B"]}],
+        coverage=[{"month": f"{year}-05", "articles": 1, "with_launch": int(year == 2019),
+                   "with_award": 1, "with_either": 1, "share_with_facts": 1.0}
+                  for year in (2019, 2022)])
+    html = render(data, filters="(none)")
     years = re.findall(r"<th>(\d{4})</th>", html)
     assert years == ["2019", "2020", "2021", "2022"]  # years without data too
     assert html.count("<title>") >= 1 and "Launches per year" in html
     assert "Recipients (all years)" in html and "number of launches" in html
     assert "1 campaign launch " in html or "1 campaign launch," in html
-
-
-def _doc(year: int, n: int) -> dict:
-    from datetime import date, datetime, timezone
-
-    return {
-        "_id": f"hanoimoi:{year}", "article_id": year, "url": "u", "title": "t",
-        "published_at": datetime(year, 5, 1, tzinfo=timezone.utc),
-        "districts": [{"code": "1", "slug": "ba-vi", "name": "Ba Vì", "kind": "huyện"}],
-        "communes": [],
-        "award_counts": [{"count": n, "collectives": n, "individuals": None, "level": "city",
-                          "forms": ["certificate"], "status": "awarded", "year": None,
-                          "part_of": None, "evidence": {"text": "x"}}],
-        "campaign_launches": [{"kind": "peak", "title": "t", "names": ["A", "B"],
-                               "launcher": {}, "date": date(year, 5, 1),
-                               "evidence": {"text": "x"}}] if year == 2019 else [],
-    }
 
 
 @pytest.mark.parametrize("command", COMMANDS)

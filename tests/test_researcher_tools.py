@@ -151,7 +151,7 @@ def test_report_is_self_contained(env, tmp_path: Path) -> None:
 
 def test_flat_rows_have_the_documented_columns(env) -> None:
     db = storage.connect(env["MONGO_URI"])[env["MONGO_DATABASE"]]
-    docs = list(analysis.articles(db))
+    docs = [from_document(d) for d in db.articles.find()]
     assert list(analysis.award_rows(docs)[0]) == analysis.AWARD_COLUMNS
     assert list(analysis.launch_rows(docs)[0]) == analysis.LAUNCH_COLUMNS
     assert list(analysis.article_rows(docs)[0]) == analysis.ARTICLE_COLUMNS
@@ -186,3 +186,44 @@ def test_documentation_examples_run(env, monkeypatch) -> None:
     assert namespace["recipients"][(2022, "national")] == 7
     assert namespace["recipients"][(2023, "city")] == 34
     assert [d["launch"]["kind"] for d in namespace["launches_by_person"]] == ["peak"]
+
+
+@pytest.mark.parametrize("arguments", [
+    ["stats", "awards", "--level", "national", "--by-level"],
+    ["query", "--level", "national", "--show", "awards"],
+])
+def test_level_selects_award_counts_not_articles(env, arguments: list[str]) -> None:
+    rows = scrapy_csv(env, *arguments)
+    assert rows and {r["level"] for r in rows} == {"national"}
+    thanh_xuan = [r for r in rows if "Thanh Xuân" in r.get("place", r.get("places", ""))]
+    assert sum(int(r.get("total") or r["count"]) for r in thanh_xuan) == 7
+
+
+def test_form_selects_award_counts_not_articles(env) -> None:
+    rows = scrapy_csv(env, "query", "--form", "pm_certificate", "--show", "awards")
+    assert rows and all("pm_certificate" in r["forms"].split(";") for r in rows)
+    every = scrapy_csv(env, "query", "--show", "awards", "--since", "2019-01-01",
+                       "--until", "2019-12-31")
+    assert len(rows) < len([r for r in every if r["published_at"].startswith("2019")])
+
+
+def test_export_and_report_keep_only_the_selected_award_counts(env, tmp_path: Path) -> None:
+    done = run_scrapy(["export", "--out", str(tmp_path), "--level", "national"], env)
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "award_counts.csv").open(encoding="utf-8") as table:
+        levels = {r["level"] for r in csv.DictReader(table)}
+    assert levels == {"national"}
+    target = tmp_path / "report.html"
+    done = run_scrapy(["report", "--out", str(target), "--level", "national"], env)
+    assert done.returncode == 0, done.stderr
+    html = target.read_text(encoding="utf-8")
+    assert "quận Thanh Xuân" in html and "2,505" not in html and "2,341" not in html
+
+
+def test_summary_per_place(env) -> None:
+    done = run_scrapy(["summary"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("12 articles stored (")
+    thanh_xuan, *_ = [line.split() for line in done.stdout.splitlines()
+                       if line.startswith("quận Thanh Xuân ")]
+    assert thanh_xuan[3:] == ["1", "1", "4", "2539"]  # articles, launches, statements, recipients

@@ -12,8 +12,8 @@ from pymongo import MongoClient
 from tests.conftest import ALL_DATES, FAST, PROJECT, SECTIONS, crawl
 from thidua_crawler.sample_site import SampleSite
 
-#: What a record says, leaving out when it was fetched.
-CRAWL_TIME_FIELDS = ("first_seen_at", "crawled_at", "_id")
+#: What a record says, leaving out when it was fetched and written.
+CRAWL_TIME_FIELDS = ("first_seen_at", "crawled_at", "updated_at", "_id")
 
 
 def contents(db) -> dict:

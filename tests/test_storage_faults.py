@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import threading
@@ -170,12 +171,18 @@ def test_a_batch_that_cannot_be_stored_or_spooled_stays_pending_and_close_does_n
     crawler.stats.open_spider()
     pipeline = PageArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    pipeline.process_item(page_item(1))
-    with pytest.raises(OSError):
-        pipeline.process_item(page_item(2))
-    assert len(pipeline.pending) == 2  # not dropped: tried again at the next flush
-    with caplog.at_level(logging.ERROR):
-        pipeline.close_spider()  # must not raise: the other pipelines still have to close
+
+    async def crawl_two_pages() -> None:
+        await pipeline.process_item(page_item(1))
+        await pipeline.process_item(page_item(2))  # a full batch: to the worker thread
+        await asyncio.wait(list(pipeline.in_flight))  # where it fails (OSError from the spool)
+        await asyncio.sleep(0)
+        assert len(pipeline.pending) == 2  # not dropped: tried again at close
+        assert crawler.stats.get_value("mongo/pages/failed_batches") == 1
+        with caplog.at_level(logging.ERROR):
+            await pipeline.close_spider()  # must not raise: the other pipelines still close
+
+    asyncio.run(crawl_two_pages())
     assert crawler.stats.get_value("mongo/pages/lost") == 2
     assert any("2 write(s) to pages were lost" in r.getMessage() for r in caplog.records)
 

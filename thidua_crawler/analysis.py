@@ -1,6 +1,7 @@
-"""Flat tables and aggregates over the collection, for the commands and for researchers.
+"""The flat tables (one row per article, award count, campaign launch) made from records.
 
-Counting rules (docs/researchers.md):
+They fill the researchers' snapshot (:mod:`thidua_crawler.snapshot`), where
+:mod:`thidua_crawler.answers` adds them up by these counting rules (docs/researchers.md):
 
 - an award count that has parts (``part_of`` points at it) is not added again:
   its parts carry the numbers by level. Every other count is a *leaf* and is
@@ -11,16 +12,9 @@ Counting rules (docs/researchers.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pymongo.database import Database
-
-from thidua_crawler.records import from_document
-from thidua_crawler.storage import ARTICLES
-
-ARTICLE_PROJECTION = {"body": 0, "images": 0}
 #: Columns of the flat tables (each row also names its article, date, places and URL).
 ARTICLE_KEY_COLUMNS = ["record_id", "article_id", "published_at", "published_year", "districts",
                        "communes", "places", "url"]
@@ -28,8 +22,11 @@ AWARD_COLUMNS = [*ARTICLE_KEY_COLUMNS, "index", "count", "collectives", "individ
                  "approximate", "level", "forms", "status", "conferred_by", "year", "year_stated",
                  "part_of", "leaf", "consistent", "evidence"]
 LAUNCH_COLUMNS = [*ARTICLE_KEY_COLUMNS, "index", "kind", "title", "names", "launcher_person",
-                  "launcher_position", "launcher_body", "date", "year", "occasion",
+                  "launcher_position", "launcher_body", "launcher_level", "launcher_unit", "date",
+                  "year", "occasion",
                   "period_start", "period_end", "evidence"]
+#: Columns that hold lists (JSON arrays in .jsonl, joined with ";" in CSV).
+LIST_COLUMNS = frozenset({"districts", "communes", "places", "forms", "names"})
 ARTICLE_COLUMNS = [*ARTICLE_KEY_COLUMNS, "section", "title", "author", "launches", "award_counts",
                    "recipients", "extractor_version"]
 
@@ -43,13 +40,6 @@ def places_of(article: Mapping[str, Any]) -> list[str]:
     """The article's places as labels."""
     return [place_label(p) for p in
             list(article.get("districts") or []) + list(article.get("communes") or [])]
-
-
-def articles(db: Database, query: Mapping[str, Any] | None = None,
-             projection: Mapping[str, Any] | None = ARTICLE_PROJECTION) -> Iterable[dict]:
-    """Stored articles in their feed form, oldest first."""
-    cursor = db[ARTICLES].find(dict(query or {}), projection).sort("published_at", 1)
-    return (from_document(doc) for doc in cursor)
 
 
 def _article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,6 +117,8 @@ def launch_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "launcher_person": launcher.get("person"),
                 "launcher_position": launcher.get("position"),
                 "launcher_body": launcher.get("body"),
+                "launcher_level": launcher.get("level"),
+                "launcher_unit": launcher.get("unit"),
                 "date": day.isoformat() if day else None,
                 "year": day.year if day else base["published_year"],
                 "occasion": launch.get("occasion"),
@@ -135,48 +127,6 @@ def launch_rows(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "evidence": launch["evidence"]["text"],
             })
     return rows
-
-
-def awards_by_place_year(rows: Iterable[Mapping[str, Any]], by_level: bool = False
-                         ) -> list[dict[str, Any]]:
-    """Recipients per place and year (and level): leaves only, so nothing is counted twice.
-
-    ``collectives`` and ``individuals`` add up what was stated separately;
-    ``combined`` is what was stated only as "N tập thể, cá nhân".
-    """
-    table: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        if not row["leaf"]:
-            continue
-        for place in row["places"] or ["(no place)"]:
-            key = (place, row["year"], row["level"]) if by_level else (place, row["year"])
-            cell = table.setdefault(key, {"place": place, "year": row["year"],
-                                          **({"level": row["level"]} if by_level else {}),
-                                          "statements": 0, "collectives": 0,
-                                          "individuals": 0, "combined": 0, "total": 0})
-            cell["statements"] += 1
-            cell["total"] += row["count"]
-            if row["collectives"] is None and row["individuals"] is None:
-                cell["combined"] += row["count"]
-            else:
-                cell["collectives"] += row["collectives"] or 0
-                cell["individuals"] += row["individuals"] or 0
-    return [table[k] for k in sorted(table, key=lambda k: tuple(str(x) for x in k))]
-
-
-def summary_by_place(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Articles, launches and award recipients per place."""
-    table: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"articles": 0, "launches": 0, "award_statements": 0, "recipients": 0})
-    for article in docs:
-        leaves = award_rows([article])
-        for place in places_of(article) or ["(no place)"]:
-            cell = table[place]
-            cell["articles"] += 1
-            cell["launches"] += len(article.get("campaign_launches") or [])
-            cell["award_statements"] += sum(1 for r in leaves if r["leaf"])
-            cell["recipients"] += sum(r["count"] for r in leaves if r["leaf"])
-    return [{"place": place, **table[place]} for place in sorted(table)]
 
 
 def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None,
@@ -197,33 +147,3 @@ def _cell(value: Any, width: int) -> str:
     text = "" if value is None else "; ".join(map(str, value)) if isinstance(value, list) else (
         str(value))
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def launches_by_year_kind(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Launches per year (of the launch, else of publication) and kind."""
-    table: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        table[(row["year"], row["kind"])] += 1
-    return [{"year": year, "kind": kind, "launches": n}
-            for (year, kind), n in sorted(table.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))]
-
-
-def coverage(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Articles per month, and how many carry each kind of fact: the sampling frame."""
-    table: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"articles": 0, "with_launch": 0, "with_award": 0, "with_either": 0})
-    for article in docs:
-        published = article.get("published_at")
-        month = f"{published:%Y-%m}" if published else "(no date)"
-        cell = table[month]
-        launches, awards = bool(article.get("campaign_launches")), bool(article.get("award_counts"))
-        cell["articles"] += 1
-        cell["with_launch"] += launches
-        cell["with_award"] += awards
-        cell["with_either"] += launches or awards
-    rows = []
-    for month in sorted(table):
-        cell = table[month]
-        share = cell["with_either"] / cell["articles"] if cell["articles"] else 0.0
-        rows.append({"month": month, **cell, "share_with_facts": round(share, 3)})
-    return rows

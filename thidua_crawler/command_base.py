@@ -9,16 +9,15 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand, ScrapyHelpFormatter
 from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
-from thidua_crawler import analysis, storage
+from thidua_crawler import snapshot, storage
 from thidua_crawler.filters import FilterError, Filters
-
-ANALYSIS_PROJECTION = analysis.ARTICLE_PROJECTION
 
 
 class HelpFormatter(ScrapyHelpFormatter):
@@ -102,21 +101,16 @@ class DatabaseCommand(ExampleCommand):
             fail(str(error))
             raise  # fail() always raises; this tells type checkers so
 
-    def filtered(self, filters: Filters, projection: Any = ANALYSIS_PROJECTION,
-                 progress: str | None = None) -> list[dict[str, Any]]:
-        """The stored articles the filters select, in their feed form; with ``progress``, a
-        bar with that label while they are read (on a terminal only)."""
-        db = self.database()
-        query = filters.query(db)
-        found = analysis.articles(db, query, projection)
-        if progress:
-            found = progress_bar(found, db[storage.ARTICLES].count_documents(query), progress)
-        return list(found)
+    def snapshot(self) -> duckdb.DuckDBPyConnection:
+        """The flat tables, brought up to date with the collection (see
+        :mod:`thidua_crawler.snapshot`)."""
+        assert self.settings is not None
+        return snapshot.open_snapshot(self.settings, self.database())
 
 
-def progress_bar(items: Iterable[Any], total: int, label: str) -> Any:
+def progress_bar(items: Iterable[Any], total: int, label: str, unit: str = " articles") -> Any:
     """A tqdm bar on stderr when it is a terminal; nothing when piped or redirected."""
-    return tqdm(items, total=total, desc=label, unit=" articles", disable=None, leave=False)
+    return tqdm(items, total=total, desc=label, unit=unit, disable=None, leave=False)
 
 
 def fail(message: str) -> None:

@@ -16,13 +16,17 @@ lets a wider one skip what the narrower did not read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from pymongo import MongoClient
+from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 from thidua_crawler import runs, storage
+from thidua_crawler.records import record_id
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +62,27 @@ class Coverage:
 
 @dataclass
 class Knowledge:
+    """What the collection holds of the articles this run's listings named, and what the
+    successful runs covered.
+
+    Only the successful runs are read at start, so start-up does not grow with the
+    collection: each listing asks for the articles it names, in one query per collection
+    (:meth:`look_up`), and what it learns stays for the rest of the run.
+    """
+
     versions: dict[int, datetime] = field(default_factory=dict)
     #: The successful runs' coverages, newest first.
     baselines: list[Coverage] = field(default_factory=list)
     keep_all: bool = False
+    #: Where fetched articles are recorded; empty: nothing is known (crawl everything).
+    sources: list[Collection] = field(default_factory=list)
+    asked: set[int] = field(default_factory=set)
+    client: MongoClient | None = None
 
     @classmethod
     def load(cls, settings: Any, spider: str, keep_all: bool = False) -> Knowledge:
-        """Read what was fetched before and the last successful run; empty (crawl everything
-        in range) when the database cannot be reached.
+        """The successful runs, and where to ask what was fetched before; empty (crawl
+        everything in range) when the database cannot be reached.
 
         A district-news crawl knows every page it fetched (``pages``), kept or not; a crawl
         that keeps all articles knows only the stored ``articles``, so that the ones an
@@ -77,24 +93,39 @@ class Knowledge:
             logger.warning("Incremental crawl off: no database (%s)", error)
             return cls()
         try:
-            versions: dict[int, datetime] = {}
-            projection = {"article_id": 1, "lastmod": 1, "modified_at": 1, "published_at": 1}
-            sources = [storage.ARTICLES] if keep_all else [storage.ARTICLES, storage.PAGES]
-            for collection in sources:
-                for doc in db[collection].find({}, projection):
-                    if doc.get("article_id") is not None:
-                        versions[doc["article_id"]] = _version(doc)
             baselines = [c for c in map(Coverage.of_run, runs.successful(db, spider)) if c]
-            return cls(versions, baselines, keep_all)
         except PyMongoError as error:
             logger.warning("Incremental crawl off: could not read the collection (%s)", error)
-            return cls()
-        finally:
             client.close()
+            return cls()
+        sources = [db[storage.ARTICLES]] if keep_all else [db[storage.ARTICLES], db[storage.PAGES]]
+        return cls({}, baselines, keep_all, sources, client=client)
+
+    def look_up(self, article_ids: Iterable[int | None]) -> None:
+        """Read the stored versions of the articles a listing names, with one query per
+        collection. Should the database fail, the rest of the run crawls everything."""
+        wanted = {i for i in article_ids if i is not None} - self.asked
+        if not wanted or not self.sources:
+            return
+        self.asked |= wanted
+        ids = [record_id(i) for i in wanted]
+        projection = {"article_id": 1, "lastmod": 1, "modified_at": 1, "published_at": 1}
+        try:
+            for collection in self.sources:
+                for doc in collection.find({"_id": {"$in": ids}}, projection):
+                    if doc.get("article_id") is not None:
+                        self.versions[doc["article_id"]] = _version(doc)
+        except PyMongoError as error:
+            logger.warning("Incremental crawl off for the rest of this run: could not read "
+                           "the collection (%s)", error)
+            self.sources = []
 
     def is_current(self, article_id: int | None, listed: datetime | None) -> bool:
         """Stored, and not changed since by what the listing says."""
-        if article_id is None or article_id not in self.versions:
+        if article_id is None:
+            return False
+        self.look_up([article_id])  # a no-op when its listing asked already
+        if article_id not in self.versions:
             return False
         return listed is None or listed <= self.versions[article_id] + TOLERANCE
 
@@ -116,6 +147,10 @@ class Knowledge:
     def _comparable(self) -> list[Coverage]:
         """Runs that kept at least what this one keeps (a district-news run dropped the rest)."""
         return [run for run in self.baselines if run.keep_all or not self.keep_all]
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
 
 
 def _version(doc: dict[str, Any]) -> datetime:

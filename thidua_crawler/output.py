@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from thidua_crawler.analysis import format_table
@@ -15,8 +15,9 @@ from thidua_crawler.records import feed_json
 FORMATS = ("table", "csv", "jsonl")
 
 
-def write_rows(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str] | None = None,
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str] | None = None,
                columns: list[str] | None = None) -> None:
+    """Rows out as they come (a terminal table waits for all, to size its columns)."""
     out = out or sys.stdout
     if fmt == "table":
         out.write(format_table(list(rows), columns) + "\n")
@@ -27,13 +28,15 @@ def write_rows(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str] | None 
             out.write(json.dumps(feed_json(row), ensure_ascii=False) + "\n")
 
 
-def write_csv(rows: Sequence[Mapping[str, Any]], out: IO[str],
+def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str],
               columns: list[str] | None = None) -> None:
     """CSV with a header; lists joined by ";", dates in ISO 8601, empty for null."""
-    columns = columns or (list(rows[0]) if rows else [])
+    rows = iter(rows)
+    first = next(rows, None)
+    columns = columns or (list(first) if first is not None else [])
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    for row in rows:
+    for row in itertools.chain([] if first is None else [first], rows):
         writer.writerow({k: _cell(row.get(k)) for k in columns})
 
 
@@ -43,20 +46,3 @@ def _cell(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-
-
-def write_files(directory: Path, name: str, rows: Sequence[Mapping[str, Any]],
-                formats: Sequence[str], columns: list[str] | None = None,
-                excel: bool = False) -> list[Path]:
-    """``<name>.csv`` and/or ``<name>.jsonl`` in ``directory``; returns the paths written.
-    With ``columns``, a CSV has its header even when there are no rows. With ``excel``, CSV
-    files start with a UTF-8 byte order mark: Excel then reads Vietnamese correctly."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        path = directory / f"{name}.{fmt}"
-        encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
-        with path.open("w", encoding=encoding, newline="") as out:
-            write_rows(rows, fmt, out, columns)
-        written.append(path)
-    return written

@@ -1,18 +1,23 @@
 """The steps from a parsed page to a finished record, shared by the pipelines and re-extraction.
 
-Each step takes and returns a plain record dict. The Scrapy pipelines run
-them one by one (so any can be disabled or replaced in ``ITEM_PIPELINES``);
-``scrapy reextract`` runs them all on stored pages.
+Each step changes a record in place and returns it: a plain dict on re-extraction,
+the item itself (through an ``ItemAdapter``, so it is never copied) in the pipelines.
+The Scrapy pipelines run them one by one (so any can be disabled or replaced in
+``ITEM_PIPELINES``); ``scrapy reextract`` runs them all on stored pages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from thidua_crawler import site
 from thidua_crawler.extract import MAX_FACT_TEXT_CHARS, extract_facts, extract_places
 from thidua_crawler.parsing import ParsedArticle
 from thidua_crawler.records import clean_text_fields, content_hash, record_id
+
+#: A record being built: a dict, or an item seen through ``ItemAdapter``.
+Record = MutableMapping[str, Any]
 
 
 def record_from_page(page: ParsedArticle, section: str | None = None) -> dict[str, Any]:
@@ -35,19 +40,19 @@ def record_from_page(page: ParsedArticle, section: str | None = None) -> dict[st
     }
 
 
-def normalize_step(record: dict[str, Any]) -> dict[str, Any]:
+def normalize_step(record: Record) -> Record:
     clean_text_fields(record)
     record["content_hash"] = content_hash(record)
     return record
 
 
-def places_step(record: dict[str, Any]) -> dict[str, Any]:
+def places_step(record: Record) -> Record:
     record.update(extract_places(record["title"], record["sapo"], record["body"],
                                  record["published_at"]))
     return record
 
 
-def facts_step(record: dict[str, Any]) -> dict[str, Any]:
+def facts_step(record: Record) -> Record:
     """The facts; a body longer than ``MAX_FACT_TEXT_CHARS`` is read that far, and says so."""
     record.update(extract_facts(record["title"], record["sapo"], record["body"],
                                 record["published_at"]))
@@ -58,7 +63,7 @@ def facts_step(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def is_district_news(record: dict[str, Any]) -> bool:
+def is_district_news(record: Mapping[str, Any]) -> bool:
     """The default crawl keeps articles about at least one district, ward or commune."""
     return bool(record.get("districts") or record.get("communes"))
 

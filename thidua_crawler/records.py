@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -39,7 +39,7 @@ def content_hash(record: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def clean_text_fields(record: dict[str, Any]) -> dict[str, Any]:
+def clean_text_fields(record: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """NFC and single spaces in every text field; boilerplate lines and the sapo out of the body.
 
     The parser keeps structure (paragraphs, captions apart); this keeps text,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from pymongo import UpdateOne
@@ -39,45 +43,63 @@ def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
     return {"$and": [query, version]} if query else version
 
 
+#: What a re-extraction reports as a change (a difference elsewhere is written, not counted).
+COMPARED = ("section", "extractor_version", "content_hash", "award_counts", "campaign_launches",
+            "districts", "communes", "title", "body")
+
+
 def reextract(db: Database, query: dict[str, Any], dry_run: bool = False,
-              progress: Callable[[int], object] = lambda done: None) -> Result:
-    """Re-extract the selected articles; ``progress`` hears how many were done, batch by batch."""
+              workers: int | None = None, progress: Callable[[int], object] = lambda done: None
+              ) -> Result:
+    """Re-extract the selected records; ``progress`` hears how many were done, batch by batch.
+
+    Parsing and extraction run in ``workers`` processes (default: one per core); this
+    process reads the records and pages, compares, and hands each batch's writes to a
+    thread while the next batch is parsed. Only the fields whose value changes are written.
+    """
     result = Result()
-    projection = {"section": 1, "extractor_version": 1, "content_hash": 1, "award_counts": 1,
-                  "campaign_launches": 1, "districts": 1, "communes": 1, "title": 1, "body": 1}
-    batch: list[dict[str, Any]] = []
-    for stored in db[storage.ARTICLES].find(query, projection):
-        batch.append(stored)
-        if len(batch) >= BATCH:
-            _reextract_batch(db, batch, projection, result, dry_run)
+    with ProcessPoolExecutor(workers or os.cpu_count()) as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract") as writer:
+        writing: Future | None = None
+        cursor = db[storage.ARTICLES].find(query, {"history": 0}).batch_size(BATCH)
+        while batch := list(itertools.islice(cursor, BATCH)):
+            updates = _reextract_batch(db, pool, batch, result)
             progress(len(batch))
-            batch = []
-    _reextract_batch(db, batch, projection, result, dry_run)
-    progress(len(batch))
+            if writing is not None:
+                writing.result()  # raises what the write raised
+            writing = None
+            if updates and not dry_run:
+                writing = writer.submit(db[storage.ARTICLES].bulk_write, updates, ordered=False)
+        if writing is not None:
+            writing.result()
     return result
 
 
-def _reextract_batch(db: Database, batch: list[dict[str, Any]], compared: dict[str, int],
-                     result: Result, dry_run: bool) -> None:
-    """Re-extract a batch of stored articles, reading their pages with one query."""
-    if not batch:
-        return
+def fresh_fields(page: dict[str, Any], section: str | None) -> dict[str, Any]:
+    """What the current rules read from a stored page (run in a worker process)."""
+    parsed = parse_article(storage.page_html(page), page["url"])
+    record = process(record_from_page(parsed, section))
+    return {k: v for k, v in to_document(record).items()
+            if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
+
+
+def _reextract_batch(db: Database, pool: Executor, batch: list[dict[str, Any]],
+                     result: Result) -> list[UpdateOne]:
+    """The updates of a batch of stored articles, their pages read with one query."""
     pages = {p["_id"]: p for p in db[storage.PAGES].find({"_id": {"$in": [a["_id"] for a in batch]}})}
+    found = [stored for stored in batch if stored["_id"] in pages]
+    result.seen += len(batch)
+    result.missing_page += len(batch) - len(found)
+    fresh_records = pool.map(fresh_fields, [pages[s["_id"]] for s in found],
+                             [s.get("section") for s in found], chunksize=10)
     updates = []
-    for stored in batch:
-        result.seen += 1
-        page = pages.get(stored["_id"])
-        if page is None:
-            result.missing_page += 1
-            continue
-        parsed = parse_article(storage.page_html(page), page["url"])
-        record = process(record_from_page(parsed, stored.get("section")))
-        fresh = {k: v for k, v in to_document(record).items()
-                 if k not in KEPT_FIELDS and not (k == "published_at" and v is None)}
-        if all(stored.get(k) == fresh.get(k) for k in compared):
+    for stored, fresh in zip(found, fresh_records, strict=True):
+        if all(stored.get(k) == fresh.get(k) for k in COMPARED):
             result.unchanged += 1
         else:
             result.changed += 1
-        updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": fresh}))
-    if updates and not dry_run:
-        db[storage.ARTICLES].bulk_write(updates, ordered=False)
+        differ = {k: v for k, v in fresh.items() if stored.get(k) != v}
+        if differ:
+            differ["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
+            updates.append(UpdateOne({"_id": stored["_id"]}, {"$set": differ}))
+    return updates

@@ -7,13 +7,17 @@ opens offline and can be mailed around.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
 
-from thidua_crawler import analysis
+import duckdb
+
+from thidua_crawler import answers
 from thidua_crawler.extract import EXTRACTOR_VERSION
+from thidua_crawler.filters import Filters
 
 KIND_COLOURS = {"peak": "#c0392b", "special": "#8e44ad", "thematic": "#2980b9",
                 "movement": "#27ae60", "other": "#7f8c8d"}
@@ -34,33 +38,67 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def render(docs: Sequence[Mapping[str, Any]], title: str = "Emulation and commendation in "
+#: Launches listed one by one (the newest); the chart and the counts cover all of them.
+LISTED_LAUNCHES = 500
+
+
+@dataclass
+class ReportData:
+    """What the report shows, computed over the snapshot by :func:`gather`."""
+
+    articles: int
+    first: str | None
+    last: str | None
+    award_counts: int
+    launches: int
+    awards: list[dict[str, Any]]  # recipients per place and year
+    launches_per_year: list[dict[str, Any]]
+    newest_launches: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+
+
+def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> ReportData:
+    articles = answers.article_where(filters)
+    count, first, last = con.execute(
+        f"SELECT count(*), min(published_at), max(published_at) FROM articles "
+        f"WHERE {articles.sql}", articles.params).fetchone()
+    newest = answers.table_query("campaign_launches", filters)
+    return ReportData(
+        articles=count, first=first, last=last,
+        award_counts=answers.count(con, "award_counts", filters),
+        launches=answers.count(con, "campaign_launches", filters),
+        awards=list(answers.awards_by_place_year(con, filters)),
+        launches_per_year=list(answers.launches_by_year_kind(con, filters)),
+        newest_launches=list(answers.stream(
+            con, f"SELECT * FROM ({newest[0]}) ORDER BY published_at DESC NULLS LAST "
+                 f"LIMIT {LISTED_LAUNCHES}", newest[1])),
+        coverage=list(answers.coverage(con, filters)))
+
+
+def render(data: ReportData, title: str = "Emulation and commendation in "
            "Hanoi's local news", filters: str = "none") -> str:
     """The report; ``filters`` says which articles were selected, as the command line did."""
-    award_rows = analysis.award_rows(docs)
-    launch_rows = analysis.launch_rows(docs)
-    dates = [d["published_at"] for d in docs if d.get("published_at")]
-    span = f"{min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}" if dates else "no dates"
+    span = f"{data.first[:10]} to {data.last[:10]}" if data.first and data.last else "no dates"
     parts = [
         # English prose around Vietnamese names: the page's language is the data's.
         "<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f'<h1 lang="en">{escape(title)}</h1>',
-        f'<p class="note" lang="en">{plural(len(docs), "article")} from Báo Hànộimới, published '
-        f"{span}; {plural(len(launch_rows), 'campaign launch', 'campaign launches')} and "
-        f"{plural(len(award_rows), 'award count')} (extraction rules "
+        f'<p class="note" lang="en">{plural(data.articles, "article")} from Báo Hànộimới, '
+        f"published {span}; "
+        f"{plural(data.launches, 'campaign launch', 'campaign launches')} and "
+        f"{plural(data.award_counts, 'award count')} (extraction rules "
         f"{escape(EXTRACTOR_VERSION)}). Filters: {escape(filters)}. Generated "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.</p>",
-        _awards_section(award_rows),
-        _launches_section(launch_rows),
-        _coverage_section(analysis.coverage(docs)),
+        _awards_section(data.awards),
+        _launches_section(data.launches_per_year, data.newest_launches, data.launches),
+        _coverage_section(data.coverage),
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def _awards_section(rows: list[dict[str, Any]]) -> str:
-    table = analysis.awards_by_place_year(rows)
+def _awards_section(table: list[dict[str, Any]]) -> str:
     places = sorted({r["place"] for r in table})
     years = every_year({r["year"] for r in table})
     cell = {(r["place"], r["year"]): r for r in table}
@@ -95,10 +133,11 @@ def _awards_section(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _launches_section(rows: list[dict[str, Any]]) -> str:
+def _launches_section(per_year_kind: list[dict[str, Any]], rows: list[dict[str, Any]],
+                      total: int) -> str:
     per_year: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in rows:
-        per_year[r["year"]][r["kind"]] += 1
+    for r in per_year_kind:
+        per_year[r["year"]][r["kind"]] += r["launches"]
     listing = "".join(
         f"<tr><td>{escape(r['date'] or '')}</td><td class='text'>{escape('; '.join(r['places']))}</td>"
         f"<td class='text'>{escape(r['kind'])}</td>"
@@ -110,6 +149,8 @@ def _launches_section(rows: list[dict[str, Any]]) -> str:
     return (
         "<h2 lang='en'>Campaign launches over time</h2>"
         + _stacked_years(per_year) + f'<p class="legend">{legend}</p>'
+        + (f'<p class="note">The {len(rows)} newest of {total} launches:</p>' if total > len(rows)
+           else "")
         + ("<table><tr><th>date</th><th class='text'>place</th><th class='text'>kind</th>"
            "<th class='text'>person</th><th class='text'>position or body</th>"
            f"<th class='text'>names</th></tr>{listing}</table>" if rows

@@ -80,6 +80,7 @@ EXTENSIONS = {
     "thidua_crawler.extensions.StatsFile": 500,
     "thidua_crawler.runs.CrawlRunRecorder": 510,
     "thidua_crawler.progress.CrawlProgress": 520,
+    "thidua_crawler.snapshot.RefreshAfterCrawl": 530,
 }
 #: Seconds between the INFO progress lines of a crawl (articles found, fetched, stored, errors,
 #: rate, ETA); 0 switches them off.
@@ -89,6 +90,8 @@ PROGRESS_INTERVAL = 30.0
 CRAWL_LOCK_ENABLED = True
 #: Record every crawl in the ``crawl_runs`` collection (incremental crawls need it).
 CRAWL_RUNS_ENABLED = True
+#: Bring the researchers' snapshot (Parquet, see README) up to date when a crawl ends.
+SNAPSHOT_AFTER_CRAWL = True
 #: Write the final stats of each crawl as JSON here (unset: not written).
 STATS_FILE = None
 

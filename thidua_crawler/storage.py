@@ -52,6 +52,7 @@ ARTICLE_INDEXES: tuple[tuple[str, list[tuple[str, int]]], ...] = (
     ("extractor_version", [("extractor_version", ASCENDING)]),
     ("crawled_at", [("crawled_at", DESCENDING)]),
     ("first_seen_at", [("first_seen_at", DESCENDING)]),
+    ("updated_at", [("updated_at", ASCENDING)]),
 )
 TEXT_INDEX = ("text", [("title", "text"), ("sapo", "text"), ("body", "text")])
 #: How many earlier versions (content hash and dates) a record remembers.
@@ -391,11 +392,12 @@ def _apply(db: Database, entry: dict[str, Any]) -> bool:
     return True
 
 
-def stored_state(collection: Collection, record_id: str) -> dict[str, Any] | None:
-    """What storage knows of an article already: its first sighting and content hash."""
-    return collection.find_one({"_id": record_id},
-                               {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
-
+def stored_states(collection: Collection, record_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """What storage knows of some articles already (their first sighting and content hash),
+    by id, read with one query."""
+    cursor = collection.find({"_id": {"$in": record_ids}},
+                             {"first_seen_at": 1, "content_hash": 1, "crawled_at": 1})
+    return {doc["_id"]: doc for doc in cursor}
 
 
 def _line(entry: dict[str, Any]) -> str:

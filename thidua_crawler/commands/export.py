@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import shutil
 from pathlib import Path
 
-from thidua_crawler import analysis
-from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler import answers
+from thidua_crawler.command_base import DatabaseCommand, fail, progress_bar
 from thidua_crawler.filters import Filters
-from thidua_crawler.output import write_files
+
+#: The flat tables, by the names their files take.
+TABLES = ("articles", "award_counts", "campaign_launches")
 
 
 class Command(DatabaseCommand):
@@ -25,7 +29,8 @@ class Command(DatabaseCommand):
         return ("Writes DIR/articles.jsonl (full records, as the feeds), DIR/articles.csv, and "
                 "one row per award count (award_counts.csv/.jsonl) and per campaign launch "
                 "(campaign_launches.csv/.jsonl), each row with its article's id, date, places "
-                "and URL. Ready for pandas, R or Stata.")
+                "and URL. Ready for pandas, R or Stata. --level and --form keep only the award "
+                "counts at that level or of that form.")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -41,17 +46,38 @@ class Command(DatabaseCommand):
         formats = [f.strip() for f in opts.formats.split(",") if f.strip()]
         if not formats or set(formats) - {"csv", "jsonl"}:
             fail(f"--formats {opts.formats!r}: use csv, jsonl or csv,jsonl")
-        docs = self.filtered(self.filters(opts), projection=None, progress="reading")
-        written = write_files(opts.out, "articles", docs, ["jsonl"]) if "jsonl" in formats else []
-        tables = {
-            "articles": (analysis.article_rows(docs), analysis.ARTICLE_COLUMNS),
-            "award_counts": (analysis.award_rows(docs), analysis.AWARD_COLUMNS),
-            "campaign_launches": (analysis.launch_rows(docs), analysis.LAUNCH_COLUMNS),
-        }
-        for name, (rows, columns) in tables.items():
-            table_formats = [f for f in formats if not (name == "articles" and f == "jsonl")]
-            written += write_files(opts.out, name, rows, table_formats, columns, opts.excel)
+        filters = self.filters(opts)
+        con = self.snapshot()
+        opts.out.mkdir(parents=True, exist_ok=True)
+        written = []
+        if "jsonl" in formats:
+            written.append(opts.out / "articles.jsonl")
+            answers.export_records(con, filters, written[-1])
+        counts = {}
+        # DuckDB writes each table in one go: the bar counts tables, not rows
+        for name in progress_bar(TABLES, len(TABLES), "exporting", unit=" tables"):
+            for fmt in formats:
+                if name == "articles" and fmt == "jsonl":
+                    continue
+                path = opts.out / f"{name}.{fmt}"
+                counts[name] = answers.export_table(con, name, filters, path, fmt)
+                if opts.excel and fmt == "csv":
+                    with_byte_order_mark(path)
+                written.append(path)
+            if name not in counts:
+                counts[name] = answers.count(con, name, filters)
         for path in written:
             print(path)
-        print(f"{len(docs)} articles, {len(tables['award_counts'][0])} award counts, "
-              f"{len(tables['campaign_launches'][0])} campaign launches")
+        print(f"{counts['articles']} articles, {counts['award_counts']} award counts, "
+              f"{counts['campaign_launches']} campaign launches")
+
+
+def with_byte_order_mark(path: Path) -> None:
+    """Start a UTF-8 file with a byte order mark, as Excel needs to read Vietnamese; streamed,
+    so a large table costs no memory."""
+    temporary = path.with_name(path.name + ".tmp")
+    path.rename(temporary)
+    with temporary.open("rb") as source, path.open("wb") as target:
+        target.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(source, target)
+    temporary.unlink()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import analysis
+from thidua_crawler import answers
 from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.filters import Filters
 from thidua_crawler.output import FORMATS, write_rows
 
+#: What ``--show`` lists: a flat table, and the columns a terminal table shows of it.
 SHOW = {
-    "articles": (analysis.article_rows, ["published_at", "places", "launches", "award_counts",
-                                         "recipients", "title", "record_id"]),
-    "launches": (analysis.launch_rows, ["date", "places", "kind", "launcher_person",
-                                        "launcher_position", "launcher_body", "names", "title"]),
-    "awards": (analysis.award_rows, ["published_at", "places", "year", "level", "collectives",
-                                     "individuals", "count", "forms", "status", "part_of"]),
+    "articles": ("articles", ["published_at", "places", "launches", "award_counts",
+                              "recipients", "title", "record_id"]),
+    "launches": ("campaign_launches", ["date", "places", "kind", "launcher_person",
+                                       "launcher_position", "launcher_body", "names", "title"]),
+    "awards": ("award_counts", ["published_at", "places", "year", "level", "collectives",
+                                "individuals", "count", "forms", "status", "part_of"]),
 }
 
 
@@ -43,8 +44,6 @@ class Command(DatabaseCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if opts.limit < 0:
             fail(f"--limit {opts.limit}: give a number of rows, or 0 for all")
-        make_rows, table_columns = SHOW[opts.show]
-        rows = make_rows(self.filtered(self.filters(opts)))
-        if opts.limit:
-            rows = rows[: opts.limit]
+        table, table_columns = SHOW[opts.show]
+        rows = answers.table_rows(self.snapshot(), table, self.filters(opts), opts.limit)
         write_rows(rows, opts.format, columns=table_columns if opts.format == "table" else None)

@@ -29,9 +29,9 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         filters = self.filters(opts)
-        docs = self.filtered(filters)
-        html = report.render(docs, **({"title": opts.title} if opts.title else {}),
+        data = report.gather(self.snapshot(), filters)
+        html = report.render(data, **({"title": opts.title} if opts.title else {}),
                              filters=filters.describe())
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         opts.out.write_text(html, encoding="utf-8")
-        print(f"wrote {opts.out} ({len(docs)} articles)")
+        print(f"wrote {opts.out} ({data.articles} articles)")

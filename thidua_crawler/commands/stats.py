@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import analysis
+from thidua_crawler import analysis, answers
 from thidua_crawler.command_base import DatabaseCommand, fail
 from thidua_crawler.extract.places import communes, districts
 from thidua_crawler.filters import Filters
@@ -43,17 +43,14 @@ class Command(DatabaseCommand):
         if opts.year is not None and not 1945 <= opts.year <= 2100:
             fail(f"--year {opts.year}: give a year such as 2022")
         filters = self.filters(opts)
-        docs = self.filtered(filters)
-        place = self._place_label(filters)
+        con = self.snapshot()
         if opts.table == "awards":
-            rows = analysis.awards_by_place_year(analysis.award_rows(docs), opts.by_level)
-            rows = [r for r in rows if place is None or r["place"] == place]
+            rows = answers.awards_by_place_year(con, filters, opts.by_level,
+                                                self._place_label(filters), opts.year)
         elif opts.table == "launches":
-            rows = analysis.launches_by_year_kind(analysis.launch_rows(docs))
+            rows = answers.launches_by_year_kind(con, filters, opts.year)
         else:
-            rows = analysis.coverage(docs)
-        if opts.year is not None and opts.table != "coverage":
-            rows = [r for r in rows if r["year"] == opts.year]
+            rows = answers.coverage(con, filters)
         write_rows(rows, opts.format)
 
     @staticmethod

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 
-from thidua_crawler import analysis
+from thidua_crawler import analysis, answers
 from thidua_crawler.command_base import DatabaseCommand
+from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
@@ -16,13 +16,14 @@ class Command(DatabaseCommand):
         return "Print articles, campaign launches and award counts per district or commune"
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
-        docs = list(analysis.articles(self.database()))
-        layouts = Counter((d.get("parser") or {}).get("layout") for d in docs)
-        print(f"{len(docs)} articles stored "
-              f"({', '.join(f'{n} {layout}' for layout, n in layouts.most_common())})\n")
-        print(analysis.format_table(analysis.summary_by_place(docs)))
+        con = self.snapshot()
+        layouts = con.execute("SELECT layout, count(*) AS n FROM articles GROUP BY layout "
+                              "ORDER BY n DESC, layout").fetchall()
+        print(f"{sum(n for _, n in layouts)} articles stored "
+              f"({', '.join(f'{n} {layout}' for layout, n in layouts)})\n")
+        print(analysis.format_table(list(answers.summary_by_place(con))))
         print("\nCampaign launches:")
-        print(analysis.format_table(analysis.launch_rows(docs), [
+        print(analysis.format_table(list(answers.table_rows(con, "campaign_launches", Filters())), [
             "published_at", "places", "kind", "launcher_person", "launcher_body", "names"], 40))
         print("\nAward recipients by place and year (each total counted once):")
-        print(analysis.format_table(analysis.awards_by_place_year(analysis.award_rows(docs))))
+        print(analysis.format_table(list(answers.awards_by_place_year(con, Filters()))))

@@ -164,6 +164,7 @@ class HanoimoiSpider(scrapy.Spider):
                                   lambda entry: self._sitemap_child(response, entry))
             return
         self.crawler.stats.inc_value("discovery/sitemap/urls", len(entries))
+        self.known.look_up(site.article_id(response.urljoin(e.get("loc") or "")) for e in entries)
         yield from self._each(response, entries, lambda entry: self._listed(
             response.urljoin(entry["loc"]), entry.get("lastmod") or day, None))
 
@@ -191,6 +192,8 @@ class HanoimoiSpider(scrapy.Spider):
         if not items:
             self._problem("empty", response, "an empty feed")
         self.crawler.stats.inc_value("discovery/rss/items", len(items))
+        self.known.look_up(site.article_id(response.urljoin(link.strip()))
+                           for link in items.xpath("link/text()").getall())
         yield from self._each(response, items, lambda item: self._listed(
             response.urljoin((item.xpath("link/text()").get()
                               or item.xpath("guid/text()").get() or "").strip()),
@@ -202,6 +205,7 @@ class HanoimoiSpider(scrapy.Spider):
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
         if not articles:
             self._problem("empty", response, "a section page with no article links")
+        self.known.look_up(site.article_id(u) for u in articles)
         # The section page shows no dates: check the range once the article is parsed.
         yield from self._each(response, articles, lambda url: None if self._known(url, None)
                               else self._article_request(url, section=section, check_range=True))
@@ -225,6 +229,8 @@ class HanoimoiSpider(scrapy.Spider):
             return
         reached_older = False
         last_id = None
+        self.known.look_up(site.article_id(str(entry.get(k))) for entry in entries
+                           if isinstance(entry, dict) for k in site.API_URL_KEYS if entry.get(k))
         for entry in entries:
             try:
                 url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
@@ -288,6 +294,9 @@ class HanoimoiSpider(scrapy.Spider):
         yield ArticleItem(**record, lastmod=lastmod,
                           crawled_at=datetime.now(VIETNAM).replace(microsecond=0),
                           raw_html=response.body)
+
+    def closed(self, reason: str) -> None:
+        self.known.close()
 
     def listing_failed(self, failure: Failure) -> None:
         """A sitemap, feed, section page or API answer that could not be read is an error:
