@@ -43,7 +43,7 @@ from thidua_crawler.filters import folded_pattern
 
 PROJECT = Path(__file__).resolve().parent.parent
 #: The research database's snapshot is refreshed after this many records, as after a crawl.
-REFRESH_EVERY = 100_000
+REFRESH_EVERY = 250_000
 SCRIPTS = PROJECT / "scripts"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
