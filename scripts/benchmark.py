@@ -35,11 +35,15 @@ from typing import Any
 
 import mirror
 import research_db
+from scrapy.settings import Settings
 
 from thidua_crawler import evaluation, localdb, snapshot, storage
+from thidua_crawler import settings as project_settings
 from thidua_crawler.filters import folded_pattern
 
 PROJECT = Path(__file__).resolve().parent.parent
+#: The research database's snapshot is refreshed after this many records, as after a crawl.
+REFRESH_EVERY = 250_000
 SCRIPTS = PROJECT / "scripts"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
@@ -140,13 +144,19 @@ class Measured:
 
 def measure(command: list[str], env: dict[str, str], cwd: Path = PROJECT,
             log: Path | None = None) -> Measured:
-    """Wall time and peak RSS of one child process."""
-    started = time.perf_counter()
-    with (log.open("ab") if log else open(os.devnull, "wb")) as out:
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-    return Measured(time.perf_counter() - started, usage.ru_maxrss / 1024,
-                    os.waitstatus_to_exitcode(status))
+    """Wall time and peak RSS of one child process. The RSS comes from GNU time where there
+    is one: a child forked from this process would count this process's memory as its own."""
+    timer = shutil.which("time", path="/usr/bin:/bin")
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [timer, "-q", "-f", "%M", "-o", rss.name, *command] if timer else command
+        started = time.perf_counter()
+        with (log.open("ab") if log else open(os.devnull, "wb")) as out:
+            child = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=out,
+                                     stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        peak_kb = int(rss.read().split()[-1]) if timer else usage.ru_maxrss
+    return Measured(seconds, peak_kb / 1024, os.waitstatus_to_exitcode(status))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -285,15 +295,25 @@ def bench_research(records: int, workdir: Path, aggregation_timeout: float,
     env = project_env(server.uri, "research", tmp / "data")
     try:
         db = storage.connect(server.uri, 600_000).research
-        seconds = research_db.fill(db, records)
+        settings = Settings()
+        settings.setmodule(project_settings)
+        settings.setdict({"MONGO_URI": env["MONGO_URI"], "MONGO_DATABASE": "research",
+                          "THIDUA_DATA_DIR": env["THIDUA_DATA_DIR"]})
+        view = snapshot.Snapshot(snapshot.directory_for(settings))
+        refreshes: list[float] = []
+
+        def refresh() -> None:  # as the end of each crawl does
+            started = time.perf_counter()
+            view.refresh(db)
+            refreshes.append(time.perf_counter() - started)
+
+        seconds = research_db.fill(db, records, REFRESH_EVERY, refresh)
         print(f"\nResearch database of {records:,} records: filled in {seconds:.0f} s "
-              f"({records / seconds:,.0f} records/s)")
+              f"({records / seconds:,.0f} records/s); the snapshot refreshed every "
+              f"{REFRESH_EVERY:,} records in {', '.join(f'{r:.0f}' for r in refreshes)} s")
         time.sleep(snapshot.SETTLE.total_seconds() + 1)  # else the next refresh reads again
-        first = measure([sys.executable, "-m", "scrapy", "stats", "coverage"], env, PROJECT,
-                        tmp / "build.log")
-        size = sum(p.stat().st_size for p in (tmp / "data" / "snapshot").rglob("*.parquet"))
-        print(f"snapshot first build (what a crawl's end does for its own records): "
-              f"{first.seconds:.1f} s, peak RSS {first.rss_mb:.0f} MB, {size / 1e6:.0f} MB of Parquet")
+        size = sum(p.stat().st_size for p in view.directory.rglob("*.parquet"))
+        print(f"snapshot: {size / 1e6:.0f} MB of Parquet")
         measure([sys.executable, "-c", "import pandas"], env)  # a cold first import is not pandas
         print(f"{'command':<48} {'wall':>7} {'RSS':>7} {'1 aggregation':>14} {'ratio':>6} "
               f"{'pandas':>8} {'RSS':>7}")

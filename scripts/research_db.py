@@ -14,6 +14,7 @@ import argparse
 import copy
 import random
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -62,8 +63,8 @@ def records(n: int, seed: int = 11) -> Any:
     rng = random.Random(seed)
     sources, units, wards = templates(), districts(), communes()
     span = (LAST - FIRST).total_seconds()
-    now = datetime.now(timezone.utc)
     for i in range(n):
+        now = datetime.now(timezone.utc)
         record = copy.deepcopy(sources[i % len(sources)])
         article = 5_000_000 + i
         published = FIRST + timedelta(seconds=span * i / n)
@@ -78,20 +79,24 @@ def records(n: int, seed: int = 11) -> Any:
         yield to_document(record)
 
 
-def fill(db: Database, n: int) -> float:
-    """Store ``n`` records; returns the seconds it took."""
+def fill(db: Database, n: int, every: int = 0, after: Callable[[], Any] | None = None
+         ) -> float:
+    """Store ``n`` records, calling ``after`` each ``every`` records (as crawls refresh the
+    snapshot when they end); returns the seconds the inserts took."""
     storage.ensure_validator(db)
     storage.ensure_indexes(db)
-    started = time.perf_counter()
-    batch = []
-    for doc in records(n):
+    spent = 0.0
+    batch: list[dict[str, Any]] = []
+    for done, doc in enumerate(records(n), start=1):
         batch.append(doc)
-        if len(batch) >= BATCH:
+        if len(batch) >= BATCH or done == n:
+            started = time.perf_counter()
             db[storage.ARTICLES].insert_many(batch, ordered=False)
+            spent += time.perf_counter() - started
             batch = []
-    if batch:
-        db[storage.ARTICLES].insert_many(batch, ordered=False)
-    return time.perf_counter() - started
+        if after is not None and (done % every == 0 or done == n):
+            after()
+    return spent
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import Spider, signals
@@ -71,23 +70,6 @@ def changed_since(watermark: str | None) -> dict[str, Any]:
     return {"updated_at": {"$gt": datetime.fromisoformat(watermark)}} if watermark else {}
 
 
-def _changed(articles: Collection, watermark: str | None) -> Iterator[dict[str, Any]]:
-    """The records to read, ``CHUNK`` at a time. A first build pages through ``_id``: one
-    query over a large collection makes a slow server stall long enough for the driver to
-    give up on it."""
-    if watermark:
-        yield from articles.find(changed_since(watermark)).batch_size(CHUNK)
-        return
-    last: Any = None
-    while True:
-        page = list(articles.find({"_id": {"$gt": last}} if last is not None else {})
-                    .sort("_id", 1).limit(CHUNK))
-        yield from page
-        if len(page) < CHUNK:
-            return
-        last = page[-1]["_id"]
-
-
 def directory_for(settings: Any) -> Path:
     """One snapshot per database and server, in the local data directory."""
     server = f"{settings.get('MONGO_URI') or 'local'}:{settings.getint('LOCAL_DB_PORT')}"
@@ -119,7 +101,7 @@ class Snapshot:
             watermark = manifest["watermark"]
             part = max(manifest["parts"], default=0) + 1
             newest, read = self._write_part(
-                _changed(articles, watermark), part)
+                articles.find(changed_since(watermark)).batch_size(CHUNK), part)
             if read:
                 manifest["parts"].append(part)
             if newest is not None:
