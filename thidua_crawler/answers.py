@@ -171,9 +171,11 @@ TABLE_COLUMNS = {"articles": analysis.ARTICLE_COLUMNS, "award_counts": analysis.
                  "campaign_launches": analysis.LAUNCH_COLUMNS}
 
 
-def table_query(table: str, filters: Filters, limit: int = 0) -> tuple[str, list[Any]]:
+def table_query(table: str, filters: Filters, limit: int = 0, ordered: bool = True
+                ) -> tuple[str, list[Any]]:
     """One flat table (``articles``, ``award_counts``, ``campaign_launches``) as the filters
-    select it, in its documented columns."""
+    select it, in its documented columns; ``ordered=False`` leaves the rows in the snapshot's
+    order (an export of every row then needs no sort, whose memory grows with the table)."""
     if table == "articles":
         where, columns, order = article_where(filters), analysis.ARTICLE_COLUMNS, (
             "published_at NULLS FIRST, record_id")
@@ -184,7 +186,7 @@ def table_query(table: str, filters: Filters, limit: int = 0) -> tuple[str, list
         columns = analysis.AWARD_COLUMNS if table == "award_counts" else analysis.LAUNCH_COLUMNS
         order = ROW_ORDER
     sql = (f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {table} "
-           f"WHERE {where.sql} ORDER BY {order}")
+           f"WHERE {where.sql}" + (f" ORDER BY {order}" if ordered else ""))
     return (sql + f" LIMIT {int(limit)}" if limit > 0 else sql), where.params
 
 
@@ -194,7 +196,7 @@ def table_rows(con: duckdb.DuckDBPyConnection, table: str, filters: Filters, lim
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str, filters: Filters) -> int:
-    sql, params = table_query(table, filters)
+    sql, params = table_query(table, filters, ordered=False)
     return con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
@@ -202,7 +204,7 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, filters: Filters, p
                  fmt: str) -> int:
     """Write one flat table straight from DuckDB to CSV (with a header) or JSON lines;
     returns the rows written."""
-    sql, params = table_query(table, filters)
+    sql, params = table_query(table, filters, ordered=False)
     if fmt != "csv":  # JSON lines hold lists as arrays, an empty one as []
         columns = [c for c in TABLE_COLUMNS[table] if c in analysis.LIST_COLUMNS]
         replaced = ", ".join(f"CASE WHEN coalesce({c}, '') = '' THEN []::VARCHAR[] "

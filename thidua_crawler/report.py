@@ -62,7 +62,7 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> ReportData:
     count, first, last = con.execute(
         f"SELECT count(*), min(published_at), max(published_at) FROM articles "
         f"WHERE {articles.sql}", articles.params).fetchone()
-    newest = answers.table_query("campaign_launches", filters)
+    newest = answers.table_query("campaign_launches", filters, ordered=False)  # top 500 below
     return ReportData(
         articles=count, first=first, last=last,
         award_counts=answers.count(con, "award_counts", filters),
