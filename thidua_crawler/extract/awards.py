@@ -287,8 +287,10 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
         c.count = -1  # a prize or a badge, not a commendation
         return
     # what follows the count names its own forms; else what precedes it
-    named = text[c.end : end] if _forms(text[c.end : end]) else segment
-    c.forms = _forms(named)
+    c.forms = _forms(text[c.end : end])
+    named = text[c.end : end] if c.forms else segment
+    if not c.forms:
+        c.forms = _forms(segment)
     cue = _governing_cue(text, counts, i, end, cues, claimed)
     c.conferred_by = cue.text if cue and not cue.marker else None
     if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:

@@ -110,7 +110,6 @@ class Unit:
     end: int
     unit: str
     level: str | None
-    is_place: bool = False
 
 
 def _names_alternation() -> str:
@@ -171,7 +170,7 @@ def _unit(m: re.Match[str]) -> Unit | None:
     text, start, end = m.group(0), m.start(), m.end()
     if m.group("plural"):  # "các huyện trong Cụm đã khen thưởng ...": the districts together
         kind_word = m.group("plural")[4:]
-        return Unit(text, start, end, kind_word, KIND_LEVELS[kind_word], is_place=True)
+        return Unit(text, start, end, kind_word, KIND_LEVELS[kind_word])
     if m.group("bare") is not None:
         name = m.group("bname")
         place_kind = _kind(m, "b")
@@ -180,10 +179,10 @@ def _unit(m: re.Match[str]) -> Unit | None:
             end -= cut
             text = text[: len(text) - cut]
         if m.group("bare").startswith(("Hà Nội",)):
-            return Unit(text, start, end, "thành phố Hà Nội", CITY, is_place=True)
+            return Unit(text, start, end, "thành phố Hà Nội", CITY)
         if place_kind is None:  # "thành phố", "TP" alone
-            return Unit(text, start, end, "thành phố", CITY, is_place=True)
-        return Unit(text, start, end, f"{place_kind[0]} {name}".strip(), place_kind[1], is_place=True)
+            return Unit(text, start, end, "thành phố", CITY)
+        return Unit(text, start, end, f"{place_kind[0]} {name}".strip(), place_kind[1])
     heads = [h.group(0) for h in _HEAD_RE.finditer(m.group("heads"))]
     place_text, place_level = "", None
     if m.group("place"):
