@@ -39,7 +39,7 @@ from scrapy.settings import Settings
 
 from thidua_crawler import evaluation, localdb, snapshot, storage
 from thidua_crawler import settings as project_settings
-from thidua_crawler.filters import folded_pattern
+from thidua_crawler.extract.text import folded_pattern
 
 PROJECT = Path(__file__).resolve().parent.parent
 #: The research database's snapshot is refreshed after this many records, as after a crawl.

@@ -17,7 +17,8 @@ from typing import Any
 import duckdb
 
 from thidua_crawler import analysis
-from thidua_crawler.filters import Filters, folded_pattern
+from thidua_crawler.extract.text import folded_pattern
+from thidua_crawler.filters import Filters
 
 #: Rows fetched from DuckDB at a time.
 FETCH = 2000

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from thidua_crawler import snapshot, storage
 from thidua_crawler.filters import FilterError, Filters
+from thidua_crawler.vocab import FORMS, LEVELS
 
 
 class HelpFormatter(ScrapyHelpFormatter):
@@ -96,7 +97,7 @@ class DatabaseCommand(ExampleCommand):
     def filters(self, opts: argparse.Namespace) -> Filters:
         """The checked command-line filters; a bad value stops the command with its message."""
         try:
-            return Filters.from_options(opts)
+            return Filters.checked(**{name: getattr(opts, name) for name in FILTER_OPTIONS})
         except FilterError as error:
             fail(str(error))
             raise  # fail() always raises; this tells type checkers so
@@ -106,6 +107,26 @@ class DatabaseCommand(ExampleCommand):
         :mod:`thidua_crawler.snapshot`)."""
         assert self.settings is not None
         return snapshot.open_snapshot(self.settings, self.database())
+
+
+#: The filter options every researcher command takes, as ``Filters.checked`` names them.
+FILTER_OPTIONS = ("since", "until", "district", "commune", "level", "form", "launcher",
+                  "has_launch", "has_award", "text")
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filter options (:data:`FILTER_OPTIONS`), in a group of their own in ``--help``."""
+    group = parser.add_argument_group("filters")
+    group.add_argument("--since", help="published on or after (YYYY-MM-DD)")
+    group.add_argument("--until", help="published on or before (YYYY-MM-DD)")
+    group.add_argument("--district", help="district slug or name (before 2025-07-01)")
+    group.add_argument("--commune", help="ward or commune name (from 2025-07-01)")
+    group.add_argument("--level", help=f"an award count at this level: {', '.join(LEVELS)}")
+    group.add_argument("--form", help=f"an award count of this form: {', '.join(FORMS)}")
+    group.add_argument("--launcher", help="words in a launcher's name, position or body")
+    group.add_argument("--has-launch", action="store_true", help="with a campaign launch")
+    group.add_argument("--has-award", action="store_true", help="with an award count")
+    group.add_argument("--text", help="words in title, sapo or body (diacritics optional)")
 
 
 def progress_bar(items: Iterable[Any], total: int, label: str, unit: str = " articles") -> Any:

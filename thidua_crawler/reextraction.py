@@ -16,6 +16,7 @@ from pymongo.database import Database
 from thidua_crawler import storage
 from thidua_crawler.extract import EXTRACTOR_VERSION
 from thidua_crawler.filters import Filters
+from thidua_crawler.mongo_query import mongo_query
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.processing import process, record_from_page
 from thidua_crawler.records import to_document
@@ -36,7 +37,7 @@ class Result:
 def selection(filters: Filters, outdated: bool) -> dict[str, Any]:
     """The articles to re-extract: those the filters select, and with ``outdated`` only those
     whose rules are not the current ones."""
-    query = filters.query()
+    query = mongo_query(filters)
     if not outdated:
         return query
     version = {"extractor_version": {"$ne": EXTRACTOR_VERSION}}

@@ -6,9 +6,10 @@ contract is refused by the server, logged and spooled, never silently stored.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from thidua_crawler.filters import FORMS, KINDS, LEVELS
+from thidua_crawler.vocab import FORMS, KINDS, LEVELS, STATUSES
 
 STRING = {"bsonType": "string"}
 NULLABLE_STRING = {"bsonType": ["string", "null"]}
@@ -44,7 +45,7 @@ AWARD = _object(["count", "collectives", "individuals", "approximate", "level", 
                  "status", "conferred_by", "year", "part_of", "evidence"], {
     "count": INTEGER, "collectives": NULLABLE_INTEGER, "individuals": NULLABLE_INTEGER,
     "approximate": {"bsonType": "bool"}, "level": {"enum": list(LEVELS)},
-    "forms": _array({"enum": list(FORMS)}), "status": {"enum": ["awarded", "proposed", "unknown"]},
+    "forms": _array({"enum": list(FORMS)}), "status": {"enum": list(STATUSES)},
     "conferred_by": NULLABLE_STRING, "year": NULLABLE_INTEGER, "part_of": NULLABLE_INTEGER,
     "evidence": EVIDENCE,
 })
@@ -108,6 +109,4 @@ FEED_SCHEMA: dict[str, Any] = {
 }
 
 if __name__ == "__main__":  # python -m thidua_crawler.schema > docs/article.schema.json
-    import json
-
     print(json.dumps(FEED_SCHEMA, ensure_ascii=False, indent=1))

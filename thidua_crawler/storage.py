@@ -32,7 +32,9 @@ from pymongo.errors import (
     PyMongoError,
 )
 
+from thidua_crawler import localdb
 from thidua_crawler.records import to_document
+from thidua_crawler.schema import ARTICLE_VALIDATOR
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +80,6 @@ def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
 def open_database(settings: Any) -> tuple[MongoClient, Database, str]:
     """The client, database and URI that Scrapy settings name (``MONGO_URI``, else the
     local server, started if need be)."""
-    from thidua_crawler import localdb
-
     uri = localdb.resolve_uri(settings.get("MONGO_URI"), settings.get("THIDUA_DATA_DIR"),
                               settings.getint("LOCAL_DB_PORT"))
     client = connect(uri, settings.getint("MONGO_TIMEOUT_MS"))
@@ -107,8 +107,6 @@ def ensure_indexes(db: Database) -> bool:
 def ensure_validator(db: Database) -> bool:
     """Install the record's ``$jsonSchema`` validator on ``articles``; False where the server
     has no validators (the crawl goes on without)."""
-    from thidua_crawler.schema import ARTICLE_VALIDATOR
-
     options = {"validator": ARTICLE_VALIDATOR, "validationLevel": "moderate",
                "validationAction": "error"}
     try:
@@ -172,10 +170,6 @@ class WriteResult:
     spooled: int = 0
     #: Writes no server could ever take (a value BSON cannot encode, a document too large).
     refused: int = 0
-
-    def add(self, other: WriteResult) -> None:
-        for key in RESULT_KEYS:
-            setattr(self, key, getattr(self, key) + getattr(other, key))
 
 
 def unencodable(operation: UpdateOne) -> str | None:

@@ -8,8 +8,7 @@ import shutil
 from pathlib import Path
 
 from thidua_crawler import answers
-from thidua_crawler.command_base import DatabaseCommand, fail, progress_bar
-from thidua_crawler.filters import Filters
+from thidua_crawler.command_base import DatabaseCommand, add_filter_options, fail, progress_bar
 
 #: The flat tables, by the names their files take.
 TABLES = ("articles", "award_counts", "campaign_launches")
@@ -40,7 +39,7 @@ class Command(DatabaseCommand):
         parser.add_argument("--excel", action="store_true",
                             help="CSV files start with a UTF-8 byte order mark, so that Excel "
                                  "shows Vietnamese correctly")
-        Filters.add_arguments(parser)
+        add_filter_options(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         formats = [f.strip() for f in opts.formats.split(",") if f.strip()]

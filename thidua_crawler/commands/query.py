@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from thidua_crawler import answers
-from thidua_crawler.command_base import DatabaseCommand, fail
-from thidua_crawler.filters import Filters
+from thidua_crawler.command_base import DatabaseCommand, add_filter_options, fail
 from thidua_crawler.output import FORMATS, write_rows
 
 #: What ``--show`` lists: a flat table, and the columns a terminal table shows of it.
@@ -33,7 +32,7 @@ class Command(DatabaseCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        Filters.add_arguments(parser)
+        add_filter_options(parser)
         parser.add_argument("--show", choices=sorted(SHOW), default="articles",
                             help="what to list for the matching articles; default articles")
         parser.add_argument("--format", choices=FORMATS, default="table",

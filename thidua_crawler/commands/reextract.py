@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 
 from thidua_crawler import reextraction, storage
-from thidua_crawler.command_base import DatabaseCommand, progress_bar
+from thidua_crawler.command_base import DatabaseCommand, add_filter_options, progress_bar
 from thidua_crawler.extract import EXTRACTOR_VERSION
-from thidua_crawler.filters import Filters
 
 
 class Command(DatabaseCommand):
@@ -34,7 +33,7 @@ class Command(DatabaseCommand):
         which.add_argument("--all", action="store_true", help="every selected record")
         parser.add_argument("--dry-run", action="store_true",
                             help="count what would change, write nothing")
-        Filters.add_arguments(parser)
+        add_filter_options(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         query = reextraction.selection(self.filters(opts), outdated=not opts.all)

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from thidua_crawler import report
-from thidua_crawler.command_base import DatabaseCommand
-from thidua_crawler.filters import Filters
+from thidua_crawler.command_base import DatabaseCommand, add_filter_options
 
 
 class Command(DatabaseCommand):
@@ -25,7 +24,7 @@ class Command(DatabaseCommand):
         parser.add_argument("--out", type=Path, default=Path("report.html"),
                             help="the HTML file to write; default report.html")
         parser.add_argument("--title", help="the report's heading")
-        Filters.add_arguments(parser)
+        add_filter_options(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         filters = self.filters(opts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from thidua_crawler import analysis, answers
-from thidua_crawler.command_base import DatabaseCommand, fail
+from thidua_crawler.command_base import DatabaseCommand, add_filter_options, fail
 from thidua_crawler.extract.places import communes, districts
 from thidua_crawler.filters import Filters
 from thidua_crawler.output import FORMATS, write_rows
@@ -33,7 +33,7 @@ class Command(DatabaseCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("table", choices=TABLES, help="which table (see above)")
-        Filters.add_arguments(parser)
+        add_filter_options(parser)
         parser.add_argument("--year", type=int, help="only this year (of the award or launch)")
         parser.add_argument("--by-level", action="store_true", help="awards: one row per level")
         parser.add_argument("--format", choices=FORMATS, default="table",

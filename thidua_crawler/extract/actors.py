@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from thidua_crawler.extract.units import CAP_WORD, Unit, find_units, role_level, role_pattern
+from thidua_crawler.vocab import UNKNOWN
 
 #: A person's name: two to four capitalised words ("Nguyễn Văn A", "Trần Sỹ Thanh").
 _PERSON = rf"{CAP_WORD}(?: {CAP_WORD}){{1,3}}"
@@ -57,7 +58,7 @@ class Actor:
             "person": self.person,
             "position": self.position,
             "body": self.body.text if self.body else None,
-            "level": level or "unknown",
+            "level": level or UNKNOWN,
             "unit": self.body.unit if self.body else None,
         }
 

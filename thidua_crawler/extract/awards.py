@@ -15,16 +15,15 @@ from typing import Any
 
 from thidua_crawler.extract.numbers import NUMBER_DIGITS, NUMBER_WORDS, parse_digits, parse_words
 from thidua_crawler.extract.text import Sentence
-from thidua_crawler.extract.units import (
-    CAP_WORD,
+from thidua_crawler.extract.units import CAP_WORD, KIND_LEVELS, ROLES, bare_name_pattern, find_units
+from thidua_crawler.vocab import (
+    AWARDED,
     CENTRAL,
     CENTRAL_OR_CITY,
     GRASSROOTS,
-    KIND_LEVELS,
     NATIONAL,
-    ROLES,
-    bare_name_pattern,
-    find_units,
+    PROPOSED,
+    UNKNOWN,
 )
 
 #: Stands for the count in the text a status is read from, so patterns can anchor on it.
@@ -176,9 +175,9 @@ class _Count:
     end: int
     sentence: Sentence
     clause: tuple[int, int]
-    level: str = "unknown"
+    level: str = UNKNOWN
     forms: list[str] = field(default_factory=list)
-    status: str = "unknown"
+    status: str = UNKNOWN
     conferred_by: str | None = None
     year: int | None = None
     part_of: int | None = None
@@ -320,7 +319,7 @@ class _Cue:
     marker: bool
 
 
-_AMBIGUOUS = _Cue(0, 0, "unknown", "", True)
+_AMBIGUOUS = _Cue(0, 0, UNKNOWN, "", True)
 
 
 def _level_cues(text: str) -> list[_Cue]:
@@ -370,7 +369,7 @@ def _level_cues(text: str) -> list[_Cue]:
 
 def _title_level(segment: str) -> str:
     hits = [(m.start(), level) for pattern, level in _TITLE_LEVELS for m in pattern.finditer(segment)]
-    return min(hits)[1] if hits else "unknown"
+    return min(hits)[1] if hits else UNKNOWN
 
 
 def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cues: list[_Cue],
@@ -481,7 +480,7 @@ def _status(before: str, after: str) -> str:
     when there is none before: "N cá nhân được đề nghị ...", "N tập thể được tặng ..."); "unknown"
     when the text says both at once ("đã thực hiện và đề nghị cấp trên khen thưởng") or neither."""
     if _BOTH.search(before):
-        return "unknown"
+        return UNKNOWN
     for text, nearest in ((before + _COUNT_MARK, -1), (_COUNT_MARK + after, 0)):
         proposals = list(_PROPOSED.finditer(text))
         blanked = _PROPOSED.sub(lambda m: " " * len(m.group(0)), text)
@@ -491,9 +490,9 @@ def _status(before: str, after: str) -> str:
             last_award = awards[nearest].start() if awards else None
             if last_award is None or (last_proposal is not None and (
                     last_proposal > last_award if nearest == -1 else last_proposal < last_award)):
-                return "proposed"
-            return "awarded"
-    return "unknown"
+                return PROPOSED
+            return AWARDED
+    return UNKNOWN
 
 
 def _link_breakdowns(counts: list[_Count]) -> None:
@@ -516,16 +515,16 @@ def _link_breakdowns(counts: list[_Count]) -> None:
             for part in parts:
                 part.part_of = i
                 part.year = part.year or total.year
-                if part.status == "unknown":
+                if part.status == UNKNOWN:
                     part.status = total.status
-                if part.level == "unknown":
+                if part.level == UNKNOWN:
                     part.level = total.level
             total.parts_sum = sum(p.count for p in parts)
             tolerance = APPROXIMATE_TOLERANCE * total.count if total.approximate else 0
             total.consistent = abs(total.parts_sum - total.count) <= tolerance
             levels = {p.level for p in parts}
             if len(levels) > 1:
-                total.level = "unknown"
+                total.level = UNKNOWN
             i += len(parts) + 1
         else:
             i += 1

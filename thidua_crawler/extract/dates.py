@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
+
+
+def dmy_pattern(tag: str = "") -> str:
+    """A day-month-year date ("07/04/2023", "7-4-2023", "7.4.2023") with groups ``d``, ``m``,
+    ``y`` (each followed by ``tag``, so one expression can hold two dates)."""
+    return rf"(?P<d{tag}>\d{{1,2}})[/.-](?P<m{tag}>\d{{1,2}})[/.-](?P<y{tag}>\d{{4}})"
+
+
 # 07/04/2023 15:04 | 15-01-2024 13:04 | 14/05/2026 - 15:25 | Thứ Sáu, 07/04/2023 15:04
 # | 07/04/2023 15h04 | 15:04 07/04/2023 | 07/04/2023 15:04 GMT+7
-_DMY = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+_DMY = dmy_pattern()
 _HM = r"(?P<H>\d{1,2})\s*[:hH]\s*(?P<M>\d{2})"
 _TZ = r"(?:\s*\(?(?:GMT|UTC)\s*(?P<tz>[+-]\d{1,2})(?::?(?P<tzm>\d{2}))?\)?)?"
 _DATE_THEN_TIME = re.compile(_DMY + r"(?:\s*[-,|]?\s*" + _HM + r")?" + _TZ)
@@ -54,8 +63,6 @@ def _parse_iso(value: str) -> datetime | None:
 
 
 def _parse_rfc822(value: str) -> datetime | None:
-    from email.utils import parsedate_to_datetime
-
     if not re.match(r"^[A-Za-z]{3},? \d", value):
         return None
     try:

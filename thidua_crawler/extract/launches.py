@@ -17,8 +17,10 @@ from typing import Any
 
 from thidua_crawler.extract import places
 from thidua_crawler.extract.actors import actor_at, actors, subject_before
+from thidua_crawler.extract.dates import dmy_pattern
 from thidua_crawler.extract.text import Sentence, fold
 from thidua_crawler.extract.units import KIND_LEVELS
+from thidua_crawler.vocab import UNKNOWN
 
 _VERB = re.compile(r"[Pp]hát động")
 _CAMPAIGN = re.compile(
@@ -65,10 +67,9 @@ _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
 _LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)")
 #: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
 _BARE_KIND_END = re.compile("(?:" + "|".join(KIND_LEVELS) + r"|TP)$")
-_DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
-_PERIOD = re.compile(r"\(\s*" + _DMY + r"\s*[-–—]\s*" + _DMY + r"\s*\)")
+_PERIOD = re.compile(r"\(\s*" + dmy_pattern("1") + r"\s*[-–—]\s*" + dmy_pattern("2") + r"\s*\)")
 _PERIOD_WORDS = re.compile(r"từ (?:ngày )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))? đến (?:hết )?"
-                           r"(?:ngày )?" + _DMY)
+                           r"(?:ngày )?" + dmy_pattern())
 _EVENT_DATE = re.compile(
     r"(?<!\w)(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm|[Hh]ôm)\s+"
     r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
@@ -80,7 +81,7 @@ _LOOKBACK_SENTENCES = 30
 MAX_MENTIONS = 200
 #: The launcher of a launch whose text names nobody.
 NO_LAUNCHER: dict[str, str | None] = {
-    "person": None, "position": None, "body": None, "level": "unknown", "unit": None}
+    "person": None, "position": None, "body": None, "level": UNKNOWN, "unit": None}
 
 
 @dataclass
@@ -247,7 +248,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
                 launcher=launcher,
                 date=day,
                 occasion=_occasion(clause_after),
-                period=_period(clause_after, published),
+                period=_period(clause_after),
             ))
     return found
 
@@ -317,7 +318,7 @@ def _occasion(text: str) -> str | None:
     return match.group(0).strip().rstrip(".…") if match else None
 
 
-def _period(text: str, published: date | None) -> dict[str, date] | None:
+def _period(text: str) -> dict[str, date] | None:
     match = _PERIOD.search(text)
     try:
         if match:

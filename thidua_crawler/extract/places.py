@@ -23,6 +23,8 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from vietnam_provinces import ProvinceCode, Ward
+
 from thidua_crawler.extract.text import Sentence, sentences
 
 REFORM_DATE = date(2025, 7, 1)
@@ -68,8 +70,6 @@ def districts() -> tuple[Place, ...]:
 @lru_cache(maxsize=1)
 def communes() -> tuple[Place, ...]:
     """Hanoi's 126 wards and communes since 2025-07-01, from the vietnam-provinces package."""
-    from vietnam_provinces import ProvinceCode, Ward
-
     places = []
     for ward in Ward.iter_by_province(ProvinceCode(1)):
         kind = ward.division_type.value

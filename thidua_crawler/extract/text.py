@@ -88,3 +88,30 @@ def _emit(text: str, field: str, start: int, end: int) -> Iterator[Sentence]:
         lead = len(piece) - len(piece.lstrip())
         s = start + lead
         yield Sentence(stripped, field, s, s + len(stripped))
+
+
+#: Every way a plain letter may be written in Vietnamese, for diacritic-insensitive search.
+_VARIANTS = {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị",
+    "o": "oòóỏõọôồốổỗộơờớởỡợ", "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ",
+}
+#: What may stand between two searched words: spaces and punctuation ("thi đua, khen thưởng").
+#: Spelled out, because ``\W`` is ASCII-only in some servers' regex engines.
+_BETWEEN_WORDS = r"[\s,.;:!?()\[\]\"'“”‘’«»/-]+"
+
+
+def folded_pattern(words: str) -> str:
+    """A regular expression matching ``words`` in order, whatever their diacritics and case,
+    with spaces or punctuation between them."""
+    parts = []
+    for ch in fold(normalize(words)):
+        if ch in _VARIANTS:
+            variants = _VARIANTS[ch]
+            parts.append("[" + variants + variants.upper() + "]")
+        elif ch.isalpha():
+            parts.append("[" + ch + ch.upper() + "]")
+        elif ch.isspace():
+            parts.append(_BETWEEN_WORDS)
+        else:
+            parts.append(re.escape(ch))
+    return "".join(parts)

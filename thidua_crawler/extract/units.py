@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from thidua_crawler.extract import places
+from vietnam_provinces import Province
 
-#: Level codes, from the highest; the same codes as award levels.
-NATIONAL, CENTRAL, CENTRAL_OR_CITY, CITY, DISTRICT, COMMUNE, GRASSROOTS = (
-    "national", "central", "central_or_city", "city", "district", "commune", "grassroots")
+from thidua_crawler.extract import places
+from thidua_crawler.vocab import CENTRAL, CITY, COMMUNE, DISTRICT, NATIONAL
 
 _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 #: A capitalised word of a proper name ("Cầu", "TT&TT", "PTNT").
@@ -260,8 +259,6 @@ _FORMER_PROVINCES = (
 def bare_name_pattern() -> re.Pattern[str]:
     """A place named without its kind at the start of a headline ("Tây Hồ biểu dương ...",
     "Bình Dương khen thưởng ..."): group ``district`` (a Hanoi district) or ``province``."""
-    from vietnam_provinces import Province
-
     provinces = {p.name.removeprefix("Thành phố ") for p in Province.iter_all()}
     provinces |= set(_FORMER_PROVINCES) | {"Hà Nội", "TP HCM", "TPHCM"}
     districts = {p.name for p in places.districts()}
