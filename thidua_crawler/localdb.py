@@ -31,7 +31,6 @@ from pymongo.errors import PyMongoError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PORT = 27027
 STARTUP_TIMEOUT = 60.0
 
 
@@ -92,7 +91,7 @@ def status(directory: Path) -> str | None:
     return None
 
 
-def ensure_server(directory: Path, port: int = DEFAULT_PORT) -> str:
+def ensure_server(directory: Path, port: int) -> str:
     """Start the local server unless it already runs; returns its URI.
 
     Commands started at once (a crawl, a query, a cron job) take turns on
@@ -171,11 +170,6 @@ def stop_server(directory: Path) -> bool:
         time.sleep(0.1)
     (directory / "secantusd.pid").unlink(missing_ok=True)
     return True
-
-
-def spool_path(configured_spool: str | None, configured_dir: str | None) -> Path:
-    """Where failed writes wait for ``scrapy replay_spool``."""
-    return Path(configured_spool) if configured_spool else data_dir(configured_dir) / "spool.jsonl"
 
 
 _resolved: dict[tuple[Path, int], str] = {}

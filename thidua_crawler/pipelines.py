@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from thidua_crawler import feeds, localdb, processing, records, storage
+from thidua_crawler import feeds, processing, records, storage
 from thidua_crawler.extract.dates import in_vietnam
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,7 @@ class _MongoBatchPipeline:
         self.stats = crawler.stats
         self.settings = settings
         self.batch_size = settings.getint("MONGO_BATCH_SIZE")
-        self.spool = storage.Spool(localdb.spool_path(settings.get("MONGO_SPOOL_PATH"),
-                                                      settings.get("THIDUA_DATA_DIR")))
+        self.spool = storage.Spool.from_settings(settings)
         self.pending: list[Any] = []
         self.in_flight: deque[asyncio.Future] = deque()
         self.writer: storage.Writer | None = None
@@ -266,8 +265,10 @@ class MongoPipeline(_MongoBatchPipeline):
         self.linger: asyncio.TimerHandle | None = None
 
     def prepare(self, db: Any) -> None:
-        storage.ensure_validator(db)
-        storage.ensure_indexes(db)
+        """Indexes and the record's validator, where the server has them (said in the stats:
+        a run on SecantusDB has neither a text index nor a validator)."""
+        self.stats.set_value("storage/validator", storage.ensure_validator(db))
+        self.stats.set_value("storage/text_index", storage.ensure_indexes(db))
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)

@@ -24,7 +24,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from thidua_crawler import localdb, monitors, storage
+from thidua_crawler import monitors, storage
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +159,7 @@ class CrawlRunRecorder:
             self.db[RUNS].bulk_write([update])
         except PyMongoError as error:
             settings = self.crawler.settings
-            spool = storage.Spool(localdb.spool_path(settings.get("MONGO_SPOOL_PATH"),
-                                                     settings.get("THIDUA_DATA_DIR")))
+            spool = storage.Spool.from_settings(settings)
             spool.append(settings.get("MONGO_DATABASE"), RUNS, [update])
             logger.error("Could not complete the record of run %s (%s); spooled to %s",
                          self.run_id, error, spool.path)

@@ -198,6 +198,14 @@ class Spool:
         #: Lines the last :meth:`entries` call could not read.
         self.unreadable_lines: list[str] = []
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> Spool:
+        """The spool the settings name: ``MONGO_SPOOL_PATH``, else ``spool.jsonl`` in the
+        local data directory."""
+        configured = settings.get("MONGO_SPOOL_PATH")
+        return cls(Path(configured) if configured
+                   else localdb.data_dir(settings.get("THIDUA_DATA_DIR")) / "spool.jsonl")
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)

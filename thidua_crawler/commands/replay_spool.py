@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import localdb, storage
+from thidua_crawler import storage
 from thidua_crawler.command_base import DatabaseCommand
 
 
@@ -16,8 +16,7 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        spool = storage.Spool(localdb.spool_path(self.settings.get("MONGO_SPOOL_PATH"),
-                                                 self.settings.get("THIDUA_DATA_DIR")))
+        spool = storage.Spool.from_settings(self.settings)
         db = self.database()
         outcome = storage.replay(db.client, db.name, spool)
         print(f"replayed {outcome.replayed} write(s) from {spool.path}; "
