@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import scrapy
 
+from thidua_crawler.schema import RECORD_FIELDS
+
 #: Fields of a record, in the order feeds write them.
-ARTICLE_FIELDS: tuple[str, ...] = (
-    "_id", "url", "source", "article_id", "title", "sapo", "author", "published_at",
-    "modified_at", "lastmod", "section", "tags", "body", "images", "districts", "communes",
-    "campaign_launches", "award_counts", "first_seen_at", "crawled_at", "content_hash",
-    "extractor_version", "parser",
-)
+ARTICLE_FIELDS: tuple[str, ...] = RECORD_FIELDS
 
 
 class ArticleItem(scrapy.Item):

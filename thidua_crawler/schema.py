@@ -49,28 +49,31 @@ AWARD = _object(["count", "collectives", "individuals", "approximate", "level", 
     "conferred_by": NULLABLE_STRING, "year": NULLABLE_INTEGER, "part_of": NULLABLE_INTEGER,
     "evidence": EVIDENCE,
 })
+#: The record's fields, in the order feeds write them: the one statement of its shape.
+#: A field that may be null may also be missing; every other field is required.
+RECORD_PROPERTIES: dict[str, Any] = {
+    "_id": {"bsonType": "string", "pattern": "^hanoimoi:[0-9]+$"},
+    "url": STRING, "source": {"enum": ["hanoimoi"]}, "article_id": INTEGER,
+    "title": STRING, "sapo": NULLABLE_STRING, "author": NULLABLE_STRING,
+    "published_at": NULLABLE_DATE, "modified_at": NULLABLE_DATE, "lastmod": NULLABLE_DATE,
+    "section": NULLABLE_STRING, "tags": _array(STRING), "body": STRING,
+    "images": _array(_object(["url"], {"url": STRING, "caption": NULLABLE_STRING})),
+    "districts": _array(_object(["code", "slug", "name", "kind"], {
+        "code": STRING, "slug": STRING, "name": STRING,
+        "kind": {"enum": ["quận", "huyện", "thị xã"]}})),
+    "communes": _array(_object(["code", "name", "kind"], {
+        "code": STRING, "name": STRING, "kind": {"enum": ["phường", "xã"]}})),
+    "campaign_launches": _array(LAUNCH),
+    "award_counts": _array(AWARD),
+    "first_seen_at": DATE, "crawled_at": DATE,
+    "content_hash": {"bsonType": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+    "extractor_version": STRING,
+    "parser": {"bsonType": ["object", "null"]},
+}
+RECORD_FIELDS = tuple(RECORD_PROPERTIES)
 ARTICLE_VALIDATOR: dict[str, Any] = {"$jsonSchema": _object(
-    ["_id", "url", "source", "article_id", "title", "body", "tags", "images", "districts",
-     "communes", "campaign_launches", "award_counts", "first_seen_at", "crawled_at",
-     "content_hash", "extractor_version"],
-    {
-        "_id": {"bsonType": "string", "pattern": "^hanoimoi:[0-9]+$"},
-        "url": STRING, "source": {"enum": ["hanoimoi"]}, "article_id": INTEGER,
-        "title": STRING, "sapo": NULLABLE_STRING, "author": NULLABLE_STRING,
-        "published_at": NULLABLE_DATE, "modified_at": NULLABLE_DATE, "lastmod": NULLABLE_DATE,
-        "section": NULLABLE_STRING, "tags": _array(STRING), "body": STRING,
-        "images": _array(_object(["url"], {"url": STRING, "caption": NULLABLE_STRING})),
-        "districts": _array(_object(["code", "slug", "name", "kind"], {
-            "code": STRING, "slug": STRING, "name": STRING,
-            "kind": {"enum": ["quận", "huyện", "thị xã"]}})),
-        "communes": _array(_object(["code", "name", "kind"], {
-            "code": STRING, "name": STRING, "kind": {"enum": ["phường", "xã"]}})),
-        "campaign_launches": _array(LAUNCH),
-        "award_counts": _array(AWARD),
-        "first_seen_at": DATE, "crawled_at": DATE,
-        "content_hash": {"bsonType": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
-        "extractor_version": STRING,
-    },
+    [name for name, rule in RECORD_PROPERTIES.items() if "null" not in rule.get("bsonType", ())],
+    RECORD_PROPERTIES,
 )}
 
 #: BSON types as JSON Schema types; dates are ISO 8601 text in feeds.
