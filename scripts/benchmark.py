@@ -37,7 +37,7 @@ import mirror
 import research_db
 from scrapy.settings import Settings
 
-from thidua_crawler import evaluation, localdb, snapshot, storage
+from thidua_crawler import evaluation, local_server, snapshot, storage
 from thidua_crawler import settings as project_settings
 from thidua_crawler.extract.text import folded_pattern
 
@@ -170,9 +170,9 @@ class Server:
 
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
-        port = localdb.free_port()
-        self.process = localdb.start_process(directory / "db", port, directory / "secantusd.log")
-        self.uri = localdb.wait_until_up(self.process, port, directory / "secantusd.log")
+        port = local_server.free_port()
+        self.process = local_server.start_process(directory / "db", port, directory / "secantusd.log")
+        self.uri = local_server.wait_until_up(self.process, port, directory / "secantusd.log")
 
     def cpu(self) -> float:
         return cpu_seconds(self.process.pid)
@@ -197,7 +197,7 @@ def median_line(label: str, values: list[float], unit: str, fmt: str = ",.0f") -
 # --- 1. crawl ----------------------------------------------------------------------------
 
 def serve_mirror(root: Path, workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = localdb.free_port()
+    port = local_server.free_port()
     log = (workdir / "mirror.log").open("ab")
     server = subprocess.Popen([sys.executable, str(SCRIPTS / "mirror.py"), "serve", str(root),
                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from thidua_crawler import localdb
+from thidua_crawler import local_server
 from thidua_crawler.sample_site import SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -16,8 +16,8 @@ SCRAPY = [sys.executable, "-m", "scrapy"]
 
 
 def _local_database() -> str:
-    directory = localdb.data_dir()
-    return f"the local SecantusDB at {localdb.status(directory)}, data in {directory / 'secantus'}"
+    directory = local_server.data_dir()
+    return f"the local SecantusDB at {local_server.status(directory)}, data in {directory / 'secantus'}"
 
 
 def main() -> int:

@@ -22,9 +22,10 @@ from pymongo.database import Database
 
 from thidua_crawler import site, storage
 from thidua_crawler.extract.places import communes, districts
+from thidua_crawler.identity import record_id
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.processing import process, record_from_page
-from thidua_crawler.records import record_id, to_document
+from thidua_crawler.records import to_document
 from thidua_crawler.sample_site import SITE_ROOT
 
 FIRST = datetime(2015, 1, 1, tzinfo=timezone.utc)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
-from thidua_crawler import localdb, storage
-from thidua_crawler.localdb import free_port
+from thidua_crawler import local_server, storage
+from thidua_crawler.local_server import free_port
 from thidua_crawler.sample_site import SITE_ROOT, SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,8 +37,8 @@ class DatabaseServer:
 
     def start(self) -> DatabaseServer:
         log = self.storage_path.parent / f"secantusd-{self.port}.log"
-        self.process = localdb.start_process(self.storage_path, self.port, log)
-        localdb.wait_until_up(self.process, self.port, log)
+        self.process = local_server.start_process(self.storage_path, self.port, log)
+        local_server.wait_until_up(self.process, self.port, log)
         return self
 
     def stop(self) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
-from thidua_crawler.localdb import free_port
+from thidua_crawler.local_server import free_port
 
 DOCUMENTS = ("README.md", "docs/researchers.md")
 #: Commands that are not run here, and why.

@@ -11,7 +11,7 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from tests.conftest import ALL_DATES, PROJECT, SECTIONS, crawl, free_port, run_scrapy
-from thidua_crawler import localdb
+from thidua_crawler import local_server
 
 
 def test_zero_configuration_database(crawl_env, tmp_path) -> None:
@@ -31,7 +31,7 @@ def test_zero_configuration_database(crawl_env, tmp_path) -> None:
         assert second.returncode == 0, second.stderr
         assert "Using the local SecantusDB" in second.stderr  # reused, not started again
 
-        uri = localdb.status(data)
+        uri = local_server.status(data)
         assert uri is not None
         assert MongoClient(uri)[env["MONGO_DATABASE"]].articles.count_documents({}) == 1
         status = run_scrapy(["localdb", "status"], env)
@@ -39,7 +39,7 @@ def test_zero_configuration_database(crawl_env, tmp_path) -> None:
     finally:
         stopped = run_scrapy(["localdb", "stop"], env)
     assert "stopped" in stopped.stdout
-    assert localdb.status(data) is None
+    assert local_server.status(data) is None
 
 
 def test_several_commands_starting_the_local_database_at_once(crawl_env, tmp_path) -> None:
@@ -54,11 +54,11 @@ def test_several_commands_starting_the_local_database_at_once(crawl_env, tmp_pat
         assert [code for _, _, code in outcomes] == [0, 0, 0], outcomes
         assert len({out for out, _, _ in outcomes}) == 1  # one server, the same URI for all
         pid = int((data / "secantusd.pid").read_text())
-        assert localdb.status(data) is not None
+        assert local_server.status(data) is not None
         os.kill(pid, 0)  # the pid file names the server that runs
     finally:
         run_scrapy(["localdb", "stop"], env)
-    assert localdb.status(data) is None
+    assert local_server.status(data) is None
 
 
 def test_two_crawls_at_once_both_store_and_succeed(crawl_env, database) -> None:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import PROJECT, crawl, run_scrapy
 from tests.test_researcher_tools import env as research_env  # noqa: F401 - a fixture
 from thidua_crawler import storage
-from thidua_crawler.localdb import free_port
+from thidua_crawler.local_server import free_port
 
 LONG_TEXT = "thi đua khen thưởng các tập thể cá nhân có thành tích xuất sắc trong phong trào"
 

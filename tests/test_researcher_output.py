@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import run_scrapy
 from thidua_crawler import storage
-from thidua_crawler.report import ReportData, render
+from thidua_crawler.html_report import ReportData, render
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 COMMANDS = ("query", "stats", "export", "report", "summary", "runs", "reextract", "replay_spool",

@@ -14,7 +14,7 @@ import pytest
 from pymongo.errors import WriteError
 
 from tests.conftest import run_scrapy
-from thidua_crawler import analysis, storage
+from thidua_crawler import flat_tables, storage
 from thidua_crawler.records import feed_json, from_document
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -117,14 +117,14 @@ def test_export_tables_for_pandas_r_stata(env, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "12 articles, 22 award counts, 4 campaign launches" in done.stdout
     awards = pd.read_csv(tmp_path / "award_counts.csv")
-    assert list(awards.columns) == analysis.AWARD_COLUMNS
+    assert list(awards.columns) == flat_tables.AWARD_COLUMNS
     assert len(awards) == 22
     tx = awards[(awards["districts"] == "thanh-xuan") & awards["leaf"] & (awards["year"] == 2022)]
     assert tx["count"].sum() == 2505
     launches = pd.read_json(tmp_path / "campaign_launches.jsonl", lines=True)
-    assert len(launches) == 4 and set(analysis.LAUNCH_COLUMNS) == set(launches.columns)
+    assert len(launches) == 4 and set(flat_tables.LAUNCH_COLUMNS) == set(launches.columns)
     articles = pd.read_csv(tmp_path / "articles.csv")
-    assert list(articles.columns) == analysis.ARTICLE_COLUMNS and len(articles) == 12
+    assert list(articles.columns) == flat_tables.ARTICLE_COLUMNS and len(articles) == 12
     # The full records equal what the database holds, in feed form.
     db = storage.connect(env["MONGO_URI"])[env["MONGO_DATABASE"]]
     stored = {d["_id"]: feed_json(from_document(d)) for d in db.articles.find()}
@@ -136,7 +136,7 @@ def test_empty_export_still_has_headers(env, tmp_path: Path) -> None:
     done = run_scrapy(["export", "--out", str(tmp_path), "--since", "2030-01-01"], env)
     assert done.returncode == 0, done.stderr
     header = (tmp_path / "award_counts.csv").read_text(encoding="utf-8").splitlines()
-    assert header == [",".join(analysis.AWARD_COLUMNS)]
+    assert header == [",".join(flat_tables.AWARD_COLUMNS)]
 
 
 def test_report_is_self_contained(env, tmp_path: Path) -> None:
@@ -152,9 +152,9 @@ def test_report_is_self_contained(env, tmp_path: Path) -> None:
 def test_flat_rows_have_the_documented_columns(env) -> None:
     db = storage.connect(env["MONGO_URI"])[env["MONGO_DATABASE"]]
     docs = [from_document(d) for d in db.articles.find()]
-    assert list(analysis.award_rows(docs)[0]) == analysis.AWARD_COLUMNS
-    assert list(analysis.launch_rows(docs)[0]) == analysis.LAUNCH_COLUMNS
-    assert list(analysis.article_rows(docs)[0]) == analysis.ARTICLE_COLUMNS
+    assert list(flat_tables.award_rows(docs)[0]) == flat_tables.AWARD_COLUMNS
+    assert list(flat_tables.launch_rows(docs)[0]) == flat_tables.LAUNCH_COLUMNS
+    assert list(flat_tables.article_rows(docs)[0]) == flat_tables.ARTICLE_COLUMNS
 
 
 def test_schema_validator_refuses_a_broken_record(env) -> None:

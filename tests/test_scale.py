@@ -9,8 +9,8 @@ from scrapy.settings import Settings
 
 from tests.conftest import DatabaseServer
 from thidua_crawler import settings as project_settings
+from thidua_crawler.identity import record_id
 from thidua_crawler.incremental import Knowledge
-from thidua_crawler.records import record_id
 
 STORED = 2000
 

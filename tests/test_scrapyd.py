@@ -23,7 +23,7 @@ import pytest
 from pymongo.database import Database
 
 from tests.conftest import PROJECT, DatabaseServer
-from thidua_crawler.localdb import free_port
+from thidua_crawler.local_server import free_port
 from thidua_crawler.sample_site import SampleSite
 
 if not os.environ.get("CI"):

@@ -17,7 +17,7 @@ from pymongo.database import Database
 from tests.conftest import DatabaseServer
 from thidua_crawler import storage
 from thidua_crawler.extract.dates import VIETNAM
-from thidua_crawler.localdb import free_port
+from thidua_crawler.local_server import free_port
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -1,6 +1,6 @@
 """The researchers' questions as SQL over the snapshot (:mod:`thidua_crawler.snapshot`).
 
-The counting rules are those of :mod:`thidua_crawler.analysis` (docs/researchers.md): only
+The counting rules are those of :mod:`thidua_crawler.flat_tables` (docs/researchers.md): only
 leaf award counts are added, the year of an award is its stated year else the year of
 publication, and an article about several places counts for each. ``--level`` and
 ``--form`` select award counts, not whole articles: a table of award counts keeps only the
@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from thidua_crawler import analysis
+from thidua_crawler import flat_tables
 from thidua_crawler.extract.text import folded_pattern
 from thidua_crawler.filters import Filters
 
@@ -111,7 +111,7 @@ def stream(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     """The rows of a query as dicts, fetched a few thousand at a time."""
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
-    lists = [i for i, c in enumerate(columns) if c in analysis.LIST_COLUMNS]
+    lists = [i for i, c in enumerate(columns) if c in flat_tables.LIST_COLUMNS]
     while batch := cursor.fetchmany(FETCH):
         for row in batch:
             values = list(row)
@@ -168,8 +168,8 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> Iterator[dict[
 
 
 #: The documented columns of each flat table.
-TABLE_COLUMNS = {"articles": analysis.ARTICLE_COLUMNS, "award_counts": analysis.AWARD_COLUMNS,
-                 "campaign_launches": analysis.LAUNCH_COLUMNS}
+TABLE_COLUMNS = {"articles": flat_tables.ARTICLE_COLUMNS, "award_counts": flat_tables.AWARD_COLUMNS,
+                 "campaign_launches": flat_tables.LAUNCH_COLUMNS}
 
 
 def table_query(table: str, filters: Filters, limit: int = 0, ordered: bool = True
@@ -178,13 +178,13 @@ def table_query(table: str, filters: Filters, limit: int = 0, ordered: bool = Tr
     select it, in its documented columns; ``ordered=False`` leaves the rows in the snapshot's
     order (an export of every row then needs no sort, whose memory grows with the table)."""
     if table == "articles":
-        where, columns, order = article_where(filters), analysis.ARTICLE_COLUMNS, (
+        where, columns, order = article_where(filters), flat_tables.ARTICLE_COLUMNS, (
             "published_at NULLS FIRST, record_id")
     else:
         where = of_selected_articles(filters)
         if table == "award_counts":
             where.extend(award_where(filters))
-        columns = analysis.AWARD_COLUMNS if table == "award_counts" else analysis.LAUNCH_COLUMNS
+        columns = flat_tables.AWARD_COLUMNS if table == "award_counts" else flat_tables.LAUNCH_COLUMNS
         order = ROW_ORDER
     sql = (f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {table} "
            f"WHERE {where.sql}" + (f" ORDER BY {order}" if ordered else ""))
@@ -207,7 +207,7 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, filters: Filters, p
     returns the rows written."""
     sql, params = table_query(table, filters, ordered=False)
     if fmt != "csv":  # JSON lines hold lists as arrays, an empty one as []
-        columns = [c for c in TABLE_COLUMNS[table] if c in analysis.LIST_COLUMNS]
+        columns = [c for c in TABLE_COLUMNS[table] if c in flat_tables.LIST_COLUMNS]
         replaced = ", ".join(f"CASE WHEN coalesce({c}, '') = '' THEN []::VARCHAR[] "
                              f"ELSE string_split({c}, ';') END AS {c}" for c in columns)
         if columns:

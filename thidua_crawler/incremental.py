@@ -25,8 +25,8 @@ from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
-from thidua_crawler import runs, storage
-from thidua_crawler.records import record_id
+from thidua_crawler import run_log, storage
+from thidua_crawler.identity import record_id
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Knowledge:
             logger.warning("Incremental crawl off: no database (%s)", error)
             return cls()
         try:
-            baselines = [c for c in map(Coverage.of_run, runs.successful(db, spider)) if c]
+            baselines = [c for c in map(Coverage.of_run, run_log.successful(db, spider)) if c]
         except PyMongoError as error:
             logger.warning("Incremental crawl off: could not read the collection (%s)", error)
             client.close()

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from thidua_crawler.analysis import format_table
 from thidua_crawler.records import feed_json
 
 FORMATS = ("table", "csv", "jsonl")
@@ -46,3 +45,23 @@ def _cell(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def format_table(rows: list[Mapping[str, Any]], columns: list[str] | None = None,
+                 width: int = 60) -> str:
+    """A plain-text table for the terminal."""
+    if not rows:
+        return "(no rows)"
+    columns = columns or list(rows[0])
+    cells = [[_terminal_cell(row.get(c), width) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, rule, *body])
+
+
+def _terminal_cell(value: Any, width: int) -> str:
+    text = "" if value is None else "; ".join(map(str, value)) if isinstance(value, list) else (
+        str(value))
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -21,8 +21,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from thidua_crawler import feeds, processing, records, storage
+from thidua_crawler import feeds, identity, processing, storage
 from thidua_crawler.extract.dates import in_vietnam
+from thidua_crawler.spool import Spool
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class _MongoBatchPipeline:
         self.stats = crawler.stats
         self.settings = settings
         self.batch_size = settings.getint("MONGO_BATCH_SIZE")
-        self.spool = storage.Spool.from_settings(settings)
+        self.spool = Spool.from_settings(settings)
         self.pending: list[Any] = []
         self.in_flight: deque[asyncio.Future] = deque()
         self.writer: storage.Writer | None = None
@@ -183,7 +184,7 @@ class _MongoBatchPipeline:
         try:
             if self.writer is not None:
                 later = getattr(self.crawler.spider, "later_listings", dict)()
-                self.pending += [storage.lastmod_update(records.record_id(article), moment)
+                self.pending += [storage.lastmod_update(identity.record_id(article), moment)
                                  for article, moment in later.items()]
                 self.flush()
                 if self.in_flight:

@@ -12,9 +12,10 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from thidua_crawler import site
+from thidua_crawler.cleaning import clean_text_fields
 from thidua_crawler.extract import MAX_FACT_TEXT_CHARS, extract_facts, extract_places
+from thidua_crawler.identity import content_hash, record_id
 from thidua_crawler.parsing import ParsedArticle
-from thidua_crawler.records import clean_text_fields, content_hash, record_id
 
 #: A record being built: a dict, or an item seen through ``ItemAdapter``.
 Record = MutableMapping[str, Any]

@@ -78,7 +78,7 @@ LOCAL_DB_PORT = int(os.environ.get("LOCAL_DB_PORT", "27027"))
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,
     "thidua_crawler.extensions.StatsFile": 500,
-    "thidua_crawler.runs.CrawlRunRecorder": 510,
+    "thidua_crawler.run_log.CrawlRunRecorder": 510,
     "thidua_crawler.progress.CrawlProgress": 520,
     "thidua_crawler.snapshot.RefreshAfterCrawl": 530,
 }

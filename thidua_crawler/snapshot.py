@@ -1,7 +1,7 @@
 """A columnar snapshot of the flat tables, so researcher answers take seconds at any size.
 
 MongoDB stays the system of record. The researcher commands read the three flat tables of
-:mod:`thidua_crawler.analysis` (articles, award counts, campaign launches) from Parquet files
+:mod:`thidua_crawler.flat_tables` (articles, award counts, campaign launches) from Parquet files
 with DuckDB, which groups millions of rows in a fraction of a second in bounded memory,
 where the local server takes tens of seconds for one ``$group`` over 100,000 records
 (docs/benchmark.md). Before answering, a command brings the snapshot up to date: it reads
@@ -32,7 +32,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from thidua_crawler import analysis, localdb, storage
+from thidua_crawler import flat_tables, local_server, storage
 from thidua_crawler.records import feed_json, from_document
 
 logger = logging.getLogger(__name__)
@@ -48,9 +48,9 @@ _TYPES = {"article_id": _INT, "published_year": _INT, "launches": _INT, "award_c
 ARTICLE_EXTRA = ["text", "layout", "record"]
 TABLES: dict[str, dict[str, str]] = {
     name: {c: _TYPES.get(c, _TEXT) for c in columns} for name, columns in (
-        ("articles", [*analysis.ARTICLE_COLUMNS, *ARTICLE_EXTRA]),
-        ("award_counts", analysis.AWARD_COLUMNS),
-        ("campaign_launches", analysis.LAUNCH_COLUMNS))}
+        ("articles", [*flat_tables.ARTICLE_COLUMNS, *ARTICLE_EXTRA]),
+        ("award_counts", flat_tables.AWARD_COLUMNS),
+        ("campaign_launches", flat_tables.LAUNCH_COLUMNS))}
 #: Changes when the tables do: an older snapshot is then rebuilt.
 LAYOUT = hashlib.sha256(json.dumps(TABLES, sort_keys=True).encode()).hexdigest()[:12]
 PARTS_BEFORE_MERGE = 8
@@ -74,7 +74,7 @@ def directory_for(settings: Any) -> Path:
     """One snapshot per database and server, in the local data directory."""
     server = f"{settings.get('MONGO_URI') or 'local'}:{settings.getint('LOCAL_DB_PORT')}"
     key = hashlib.sha256(server.encode()).hexdigest()[:8]
-    return (localdb.data_dir(settings.get("THIDUA_DATA_DIR")) / "snapshot"
+    return (local_server.data_dir(settings.get("THIDUA_DATA_DIR")) / "snapshot"
             / f"{settings.get('MONGO_DATABASE')}-{key}")
 
 
@@ -225,16 +225,16 @@ class Snapshot:
 
 def _tables(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The rows of each table for some records in feed form."""
-    articles = analysis.article_rows(docs)
+    articles = flat_tables.article_rows(docs)
     for row, doc in zip(articles, docs, strict=True):
         row["text"] = "\n".join(doc.get(k) or "" for k in ("title", "sapo", "body"))
         row["layout"] = (doc.get("parser") or {}).get("layout")
         row["record"] = json.dumps(feed_json(doc), ensure_ascii=False)
-    tables = {"articles": articles, "award_counts": analysis.award_rows(docs),
-              "campaign_launches": analysis.launch_rows(docs)}
+    tables = {"articles": articles, "award_counts": flat_tables.award_rows(docs),
+              "campaign_launches": flat_tables.launch_rows(docs)}
     for rows in tables.values():  # lists are kept as ";"-joined text (answers.py splits them)
         for row in rows:
-            for column in analysis.LIST_COLUMNS & row.keys():
+            for column in flat_tables.LIST_COLUMNS & row.keys():
                 if isinstance(row[column], list):
                     row[column] = ";".join(map(str, row[column]))
     return tables

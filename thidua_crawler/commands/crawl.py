@@ -25,7 +25,7 @@ from scrapy.commands import crawl
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from thidua_crawler import localdb
+from thidua_crawler import local_server
 from thidua_crawler.command_base import ExampleCommand
 from thidua_crawler.monitors import EXIT_MONITOR, EXIT_OK, EXIT_STAT
 
@@ -75,7 +75,7 @@ class Command(ExampleCommand, crawl.Command):
         if not self.settings.getbool("CRAWL_LOCK_ENABLED"):
             self._crawl(args, opts)
             return
-        directory = localdb.data_dir(self.settings.get("THIDUA_DATA_DIR"))
+        directory = local_server.data_dir(self.settings.get("THIDUA_DATA_DIR"))
         lock = directory / f"crawl-{self.settings.get('MONGO_DATABASE')}.lock"
         with exclusive(lock) as holder:
             if holder is not None:

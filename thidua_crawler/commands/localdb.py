@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import localdb
+from thidua_crawler import local_server
 from thidua_crawler.command_base import DatabaseCommand
 
 
@@ -24,13 +24,13 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        directory = localdb.data_dir(self.settings.get("THIDUA_DATA_DIR"))
+        directory = local_server.data_dir(self.settings.get("THIDUA_DATA_DIR"))
         if opts.action == "start":
-            uri = localdb.ensure_server(directory, self.settings.getint("LOCAL_DB_PORT"))
+            uri = local_server.ensure_server(directory, self.settings.getint("LOCAL_DB_PORT"))
             print(f"running at {uri} (data in {directory / 'secantus'})")
         elif opts.action == "stop":
-            print("stopped" if localdb.stop_server(directory) else "was not running")
+            print("stopped" if local_server.stop_server(directory) else "was not running")
         else:
-            uri = localdb.status(directory)
+            uri = local_server.status(directory)
             print(f"running at {uri} (data in {directory / 'secantus'})" if uri
                   else f"not running (data directory {directory})")

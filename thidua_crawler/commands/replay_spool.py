@@ -6,6 +6,7 @@ import argparse
 
 from thidua_crawler import storage
 from thidua_crawler.command_base import DatabaseCommand
+from thidua_crawler.spool import Spool
 
 
 class Command(DatabaseCommand):
@@ -16,7 +17,7 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        spool = storage.Spool.from_settings(self.settings)
+        spool = Spool.from_settings(self.settings)
         db = self.database()
         outcome = storage.replay(db.client, db.name, spool)
         print(f"replayed {outcome.replayed} write(s) from {spool.path}; "

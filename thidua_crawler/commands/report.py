@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from thidua_crawler import report
+from thidua_crawler import html_report
 from thidua_crawler.command_base import DatabaseCommand, add_filter_options
 
 
@@ -28,8 +28,8 @@ class Command(DatabaseCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         filters = self.filters(opts)
-        data = report.gather(self.snapshot(), filters)
-        html = report.render(data, **({"title": opts.title} if opts.title else {}),
+        data = html_report.gather(self.snapshot(), filters)
+        html = html_report.render(data, **({"title": opts.title} if opts.title else {}),
                              filters=filters.describe())
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         opts.out.write_text(html, encoding="utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import analysis
 from thidua_crawler.command_base import DatabaseCommand
-from thidua_crawler.runs import RUNS
+from thidua_crawler.output import format_table
+from thidua_crawler.run_log import RUNS
 
 
 class Command(DatabaseCommand):
@@ -44,7 +44,7 @@ class Command(DatabaseCommand):
                 "failed monitors": ", ".join(f["monitor"] for f in
                                              (run.get("monitors") or {}).get("failed", [])),
             })
-        print(analysis.format_table(rows))
+        print(format_table(rows))
         if any(r["status"] == "running" for r in rows):
             print("\n'running' with no end: still going, or died (see its host and pid in "
                   "crawl_runs).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import analysis, answers
+from thidua_crawler import answers, flat_tables
 from thidua_crawler.command_base import DatabaseCommand, add_filter_options, fail
 from thidua_crawler.extract.places import communes, districts
 from thidua_crawler.filters import Filters
@@ -62,4 +62,4 @@ class Command(DatabaseCommand):
             unit = next(c for c in communes() if c.name == filters.commune)
         else:
             return None
-        return analysis.place_label(unit.record())
+        return flat_tables.place_label(unit.record())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from thidua_crawler import analysis, answers
+from thidua_crawler import answers
 from thidua_crawler.command_base import DatabaseCommand
 from thidua_crawler.filters import Filters
+from thidua_crawler.output import format_table
 
 
 class Command(DatabaseCommand):
@@ -21,9 +22,9 @@ class Command(DatabaseCommand):
                               "ORDER BY n DESC, layout").fetchall()
         print(f"{sum(n for _, n in layouts)} articles stored "
               f"({', '.join(f'{n} {layout}' for layout, n in layouts)})\n")
-        print(analysis.format_table(list(answers.summary_by_place(con))))
+        print(format_table(list(answers.summary_by_place(con))))
         print("\nCampaign launches:")
-        print(analysis.format_table(list(answers.table_rows(con, "campaign_launches", Filters())), [
+        print(format_table(list(answers.table_rows(con, "campaign_launches", Filters())), [
             "published_at", "places", "kind", "launcher_person", "launcher_body", "names"], 40))
         print("\nAward recipients by place and year (each total counted once):")
-        print(analysis.format_table(list(answers.awards_by_place_year(con, Filters()))))
+        print(format_table(list(answers.awards_by_place_year(con, Filters()))))

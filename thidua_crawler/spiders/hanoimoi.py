@@ -393,7 +393,7 @@ class HanoimoiSpider(scrapy.Spider):
 
     def _problem(self, kind: str, response: Response, what: str) -> None:
         """A listing that answered but is not what it should be: the run is then no baseline
-        (see :func:`thidua_crawler.runs.problems`)."""
+        (see :func:`thidua_crawler.run_log.problems`)."""
         self.crawler.stats.inc_value(f"discovery/problem/{kind}")
         self.logger.warning("Discovery problem at %s: %s", response.url, what)
 

@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from thidua_crawler import monitors, storage
+from thidua_crawler.spool import Spool
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ class CrawlRunRecorder:
             self.db[RUNS].bulk_write([update])
         except PyMongoError as error:
             settings = self.crawler.settings
-            spool = storage.Spool.from_settings(settings)
+            spool = Spool.from_settings(settings)
             spool.append(settings.get("MONGO_DATABASE"), RUNS, [update])
             logger.error("Could not complete the record of run %s (%s); spooled to %s",
                          self.run_id, error, spool.path)
