@@ -30,7 +30,9 @@ _PERSON_BEFORE = re.compile(rf"(?:(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí) )?({_PERS
 _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 #: Before an actor: it is not the one acting ("của UBND", "thuộc quận", "ngày thành lập quận").
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
-                       r"thành lập|đối với|do|được|Ngày|ngày|chào mừng|hướng tới|tiến tới|kỷ niệm))\s*$")
+                       r"thành lập|đối với|do|được|Ngày|ngày|chào mừng|hướng tới|tiến tới|kỷ niệm|"
+                       # "bầu ... đại biểu HĐND các cấp", "Ngày truyền thống Hội ...": not the actor
+                       r"đại biểu|bầu cử|truyền thống))\s*$")
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
@@ -67,7 +69,7 @@ def actors(text: str) -> list[Actor]:
     """Every actor named in a text, in reading order."""
     units = find_units(text)
     pieces = _positions(text, units)
-    found = [_stack(text, group, units) for group in _stacks(text, pieces)]
+    found = _around_person([_stack(text, group, units) for group in _stacks(text, pieces)])
     taken = [(a.start, a.end) for a in found]
     for unit in units:
         if any(s <= unit.start < e for s, e in taken):
@@ -77,6 +79,22 @@ def actors(text: str) -> list[Actor]:
         else:
             found.append(Actor(unit.start, unit.end, None, None, unit))
     return _appositions(text, sorted(found, key=lambda a: a.start))
+
+
+def _around_person(found: list[Actor]) -> list[Actor]:
+    """ "Thủ tướng Phạm Minh Chính, Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương": positions
+    on both sides of one person are one actor holding both."""
+    merged: list[Actor] = []
+    for actor in found:
+        last = merged[-1] if merged else None
+        if last and last.person and actor.person == last.person and actor.start < last.end:
+            bodies = [b for b in (last.body, actor.body) if b is not None]
+            merged[-1] = Actor(last.start, actor.end, last.person,
+                               f"{last.position}, {actor.position}",
+                               min(bodies, key=_rank) if bodies else None)
+        else:
+            merged.append(actor)
+    return merged
 
 
 def _appositions(text: str, found: list[Actor]) -> list[Actor]:

@@ -68,7 +68,9 @@ _NOT_COMMENDATION = re.compile(
 #: A count followed by these is about taking part, not being commended.
 _NOT_RECIPIENTS_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:đã\s+|đang\s+)?(?:tham dự|tham gia|dự thi|đăng ký|có mặt|dự\b(?! kiến)|nhận quà|"
-    r"được hỗ trợ|được tặng quà|ủng hộ|đóng góp|trong tổng số|/)"
+    r"được hỗ trợ|được tặng quà|ủng hộ|đóng góp|trong tổng số|/|"
+    # "02 tập thể và 10 cá nhân được chọn đi dự Hội nghị điển hình tiên tiến": delegates
+    r"được (?:lựa )?chọn (?:đi )?(?:dự|tham dự|tham gia)\b|được cử\b|đi dự\b)"
 )
 
 _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -85,7 +87,7 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
 _AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
                r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
 _ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|trân trọng|trang trọng|đồng thời|"
-            r"quyết định)\s+)*"
+            r"quyết định|xét|xem xét,?)\s+)*"
             r"(?:tổ chức (?:hội nghị|lễ|buổi lễ)\s+)?"
             # "đã ký quyết định 1006/QĐ-UBND về việc khen thưởng ..."
             r"(?:(?:ký|ban hành)\s+(?:các\s+)?[Qq]uyết định(?:\s+số)?(?:\s+[\w/.-]*\d[\w/.-]*)?"
@@ -98,6 +100,7 @@ _PERSON_NAMED = (rf"(?:,?\s*(?:(?:Đại|Thượng|Trung|Thiếu) (?:tướng|t�
 _CONFERS_AFTER = re.compile(rf"^{_PERSON_NAMED}\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
 #: "Bằng khen của <unit>", "khen thưởng ... của <unit>": the unit confers the form named before.
 _FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Tt]rao thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: thi đua)?|"
+                      r"cờ thi đua|"
                       r"[Dd]anh hiệu|[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|"
                       r"[Kk]ỷ niệm chương)"
                       r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
@@ -106,13 +109,15 @@ _BARE_KIND = re.compile(r"(?<![\w-])(?:quận|huyện|thị xã|thành phố|t�
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
 _SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_ADVERBS}{_AWARD_VERB}")
 _AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
+_CITY_AND = re.compile(r"(?:UBND|Ủy ban nhân dân)\s(?:tỉnh|thành phố|TP)(?:\s[A-ZĐ]\w*){0,3},?\s(?:và\s)?"
+                       r"(?:các\s)?(?:[Bb]ộ,?\s)?(?:[Nn]gành\s)?$")
 #: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
 _HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởng)"
 _HEAD_OF_UNIT = re.compile(rf"{_HEAD_ROLE}\s+$")
 _ROLE_BEFORE = re.compile(rf"(?:{ROLES})\s+$")
 #: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
-_HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty))?"
-                           rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
+_HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty|"
+                           rf"{CAP_WORD}(?: [^\s,;.:]+){{0,4}}?))?(?=\s+{_ADVERBS}{_AWARD_VERB})")
 #: Titles conferred at the grassroots, for a count with no authority of its own (a national or
 #: city emulation fighter is left to its authority or its "cấp").
 _TITLE_LEVELS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -128,16 +133,17 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Huy chương(?! (?:[Vv]àng|[Bb]ạc|[Đđ]ồng))"), "medal"),
     (re.compile(r"[Aa]nh hùng|(?:[Nn]hà giáo|[Tt]hầy thuốc|[Nn]ghệ sĩ|[Nn]ghệ nhân) "
                 r"(?:nhân dân|ưu tú)|Bà mẹ Việt Nam"), "honorary_title"),
-    (re.compile(r"Bằng khen (?:của )?Thủ tướng"), "pm_certificate"),
-    (re.compile(r"Cờ(?: thi đua)?(?=[ ,])"), "emulation_flag"),
+    (re.compile(r"[Bb]ằng khen (?:của )?Thủ tướng"), "pm_certificate"),
+    (re.compile(r"Cờ(?: thi đua)?(?=[ ,])|cờ thi đua"), "emulation_flag"),
     (re.compile(r"[Bb]ằng khen(?! (?:của )?Thủ tướng)"), "certificate"),
     (re.compile(r"[Gg]iấy khen"), "commendation"),
     (re.compile(r"[Cc]hiến s[ĩỹ] thi đua|CSTĐ|[Ll]ao động tiên tiến|LĐTT|LĐXS|"
-                r"[Tt]ập thể [Ll]ao động (?:xuất sắc|tiên tiến)|"
+                r"[Tt]ập thể [Ll]ao động (?:xuất sắc|tiên tiến)|[Dd]anh hiệu thi đua|"
                 r"[Đđ]ơn vị (?:quyết thắng|tiên tiến)"), "emulation_title"),
 )
 _COMMENDED = re.compile(r"[Kk]hen thưởng|[Tt]rao thưởng|[Bb]iểu dương|[Tt]uyên dương|[Vv]inh danh")
-_OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)")
+_OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố)|"
+                         r"[Cc]ông dân (?:Thủ đô )?ưu tú")
 #: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
 #: not read as an award. "theo đề nghị của ..." (at someone's proposal) is an award made;
 #: "Chương trình", "công trình", "truy xét" are not proposals.
@@ -163,6 +169,16 @@ _LEADS_TO_COUNT = re.compile(r"\s*(?::|với|có|là|gồm)?\s*(?:(?:gần|hơn|
 #: A sentence that spells out the previous one's total: "(Trong đó, ...", or one after "... gồm:".
 _BREAKDOWN_OPENING = re.compile(r"^\(?\s*(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm)\b")
 _BREAKDOWN_ENDING = re.compile(r"(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm|như sau)\s*:\s*$")
+#: What may open a list item that is only a count ("...; 1 cá nhân thuộc Bệnh viện ...").
+_LIST_ITEM_OPENING = re.compile(r"\s*(?:(?:và|cùng)\s+|[-–+•]\s*)?")
+#: A clause's own predicate: a list item with one does not share the previous item's.
+_OWN_PREDICATE = re.compile(_AWARD_VERB + r"|\bnhận\b|\bđạt\b|đề nghị|đề xuất|\bxét\b")
+#: Between "N tập thể" and "M cá nhân" that are one pair although names stand between them:
+#: "4 tập thể là Trường A (X), Trường B (Y) và 43 cá nhân nhận Bằng khen".
+_APPOSITION = re.compile(r"^\s*(?:là|gồm)\s[^\d;:]*\s(?:và|cùng)\s*$")
+#: A "cấp ..." that says what the recipients are, not the award's level: "15 tập thể HĐND cấp xã".
+_UNIT_BEFORE_MARKER = re.compile(r"(?:HĐND|UBND|Hội đồng nhân dân|Ủy ban nhân dân|Đảng ủy|chính quyền|"
+                                 r"đại biểu|cán bộ|công chức)\s+$")
 
 
 @dataclass
@@ -180,6 +196,8 @@ class _Count:
     status: str = UNKNOWN
     conferred_by: str | None = None
     year: int | None = None
+    #: What set the level (kept so that a list's later items can share it).
+    cue: _Cue | None = None
     part_of: int | None = None
     consistent: bool | None = None
     parts_sum: int | None = None
@@ -261,8 +279,10 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         clause = next(c for c in clauses if c[0] <= match.start() <= c[1])
         clause_text = text[clause[0] : clause[1]]
         continues_total = continues or (bool(counts) and bool(_BREAKDOWN.search(clause_text)))
+        list_item = bool(counts) and counts[-1].clause != clause and bool(
+            _LIST_ITEM_OPENING.fullmatch(text, clause[0], match.start()))
         if not (_AWARD_CUE.search(clause_text) or _level_marker(text[clause[0] : match.start()])
-                or continues_total):
+                or continues_total or list_item):
             continue
         if _NOT_RECIPIENTS_AFTER.search(text[match.end() : match.end() + 30]):
             continue
@@ -270,11 +290,46 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         approximate = bool(match.group("approx") or match.group("approx_b"))
         counts.append(_Count(total, collectives, individuals, approximate,
                              match.start(), match.end(), sentence, clause))
+    _join_appositions(text, counts)
     cues = _level_cues(text)
     claimed: set[int] = set()
     for i in range(len(counts)):
         _describe(text, counts, i, cues, claimed)
+    _share_predicates(text, counts)
     return [c for c in counts if c.count >= 0]
+
+
+def _join_appositions(text: str, counts: list[_Count]) -> None:
+    """ "4 tập thể là Trường A, Trường B và 43 cá nhân": one pair, the names between them."""
+    i = 0
+    while i + 1 < len(counts):
+        a, b = counts[i], counts[i + 1]
+        kinds = {a.collectives is None and a.individuals is not None,
+                 b.collectives is None and b.individuals is not None}
+        single = a.count in (a.collectives, a.individuals) and b.count in (b.collectives,
+                                                                           b.individuals)
+        if (a.clause == b.clause and single and kinds == {True, False}
+                and _APPOSITION.match(text[a.end : b.start])):
+            a.collectives = a.collectives if a.collectives is not None else b.collectives
+            a.individuals = a.individuals if a.individuals is not None else b.individuals
+            a.count, a.end = a.count + b.count, b.end
+            del counts[i + 1]
+        i += 1
+
+
+def _share_predicates(text: str, counts: list[_Count]) -> None:
+    """Recipients listed before one predicate share it: "2 tập thể là ..., 8 đại biểu ... và 15
+    tập thể ... được đề nghị Chủ tịch UBND tỉnh tặng Bằng khen" (the first count says nothing)."""
+    for i in range(len(counts) - 2, -1, -1):
+        c, later = counts[i], counts[i + 1]
+        silent = (not c.forms and c.cue is None and c.status == UNKNOWN and c.level == UNKNOWN
+                  and c.part_of is None)
+        between = text[c.end : later.start]
+        if (silent and c.clause == later.clause and not _AWARD_CUE.search(between)
+                and not _PROPOSED.search(between) and not _AWARDED.search(between)
+                and not _BREAKDOWN.search(between)):
+            c.forms, c.cue, c.conferred_by = list(later.forms), later.cue, later.conferred_by
+            c.level, c.status = later.level, later.status
 
 
 def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed: set[int]) -> None:
@@ -291,6 +346,16 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
     if not c.forms:
         c.forms = _forms(segment)
     cue = _governing_cue(text, counts, i, end, cues, claimed)
+    # "Thủ tướng tặng bằng khen cho 14 cá nhân ...; 1 cá nhân ...; 79 tập thể ...": a list item
+    # with no verb of its own shares the previous item's authority, forms and status
+    previous = counts[i - 1] if i and counts[i - 1].clause != c.clause else None
+    list_item = previous is not None and not _OWN_PREDICATE.search(text, c.clause[0], c.clause[1])
+    if list_item and cue is None and previous.cue and _CONFERS_AFTER.match(
+            text[previous.cue.end : previous.cue.end + 80]):  # a subject, not an item's "của"
+        cue = previous.cue
+    if list_item and not c.forms:
+        c.forms = list(previous.forms)
+    c.cue = cue
     c.conferred_by = cue.text if cue and not cue.marker else None
     if "certificate" in c.forms and c.conferred_by and "Thủ tướng" in c.conferred_by:
         c.forms = ["pm_certificate" if f == "certificate" else f for f in c.forms]
@@ -304,6 +369,8 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
     before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
         text[c.clause[0] : c.start])
     c.status = _status(before, text[c.end : end])
+    if list_item and c.status == UNKNOWN:
+        c.status = previous.status
     year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
     c.year = int(year.group(1)) if year else None
 
@@ -331,7 +398,8 @@ def _level_cues(text: str) -> list[_Cue]:
     hosts or receives is not an authority.
     """
     markers = [_Cue(m.start(), m.end(), level, m.group(0), True)
-               for pattern, level in _LEVEL_MARKERS for m in pattern.finditer(text)]
+               for pattern, level in _LEVEL_MARKERS for m in pattern.finditer(text)
+               if not _UNIT_BEFORE_MARKER.search(text, 0, m.start())]
     # "cấp bộ, ngành, thành phố" is one marker, not also "cấp bộ, ngành"
     cues = [q for q in markers
             if not any(o.start <= q.start and q.end <= o.end and o != q for o in markers)]
@@ -347,7 +415,7 @@ def _level_cues(text: str) -> list[_Cue]:
         role = _ROLE_BEFORE.search(before)
         start = unit.start - len(role.group(0)) if role else unit.start
         level = GRASSROOTS if head else unit.level
-        if level == CENTRAL and _AND_CITY.match(text, unit.end):
+        if level == CENTRAL and (_AND_CITY.match(text, unit.end) or _CITY_AND.search(before)):
             level = CENTRAL_OR_CITY  # "Bằng khen Bộ Giáo dục và Đào tạo và thành phố"
         cues.append(_Cue(start, unit.end, level, text[start : unit.end], False))
     cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)
@@ -361,9 +429,11 @@ def _level_cues(text: str) -> list[_Cue]:
     if bare and _CONFERS_AFTER.match(text[bare.end() :]):
         cues.append(_Cue(0, bare.end(), "district" if bare.group("district") else "city",
                          bare.group(0), False))
-    # "cấp bộ, ngành, thành phố khen thưởng ...": a kind inside a marker is the marker's
-    cues = [q for q in cues if q.marker or not any(
-        m.marker and m.start <= q.start and q.end <= m.end for m in cues)]
+    # "cấp bộ, ngành, thành phố khen thưởng ...": a kind inside a marker is the marker's;
+    # "Giám đốc Công an tỉnh tặng": the province inside the head's title is the head's
+    cues = [q for q in dict.fromkeys(cues) if q.marker or not any(
+        o.start <= q.start and q.end <= o.end and (o.marker or o.end - o.start > q.end - q.start)
+        for o in cues if o != q)]
     return sorted(cues, key=lambda q: q.start)
 
 
@@ -452,7 +522,7 @@ def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
     # not past "và nhiều/các ..." (another group of recipients), a colon (the list it opens) or
     # ", trong đó ..." (what is said of some of them)
-    cut = re.search(r" và (?:nhiều|các|một số|hàng)|:|,?\s[Tt]rong đó\b", text[c.end : end])
+    cut = re.search(r" và (?:nhiều|các|một số|hàng|\d)|:|,?\s[Tt]rong đó\b", text[c.end : end])
     if i + 1 < len(counts) and counts[i + 1].clause == c.clause:
         # "... cho 4 tập thể và Bằng khen cho 18 tập thể": what governs the next count is its own
         cut = cut or re.search(r"(?:,|\svà)\s[^,;]*?(?:\bcho|đối với)\s*$", text[c.end : end])

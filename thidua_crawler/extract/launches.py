@@ -28,6 +28,9 @@ _CAMPAIGN = re.compile(
     r"(?:[Đđ]ợt (?:cao điểm )?thi đua|[Cc]ao điểm thi đua|[Pp]hong trào thi đua|[Pp]hong trào|[Tt]hi đua|"
     r"[Cc]uộc vận động|[Cc]hương trình thi đua)\b"
 )
+#: Something launched that is not an emulation campaign, before one that is:
+#: "phát động chiến dịch “Tôi yêu Hà Nội” và đợt thi đua ...".
+_OTHER_OBJECT_FIRST = re.compile(r"\s*chiến dịch\s+(?:“[^”]*”|\"[^\"]*\")\s+(?:và|cùng)(?=\s)")
 _NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
 #: Launched by someone else: "do thành phố phát động", "được phát động".
 _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*"
@@ -39,20 +42,27 @@ _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|h�
                              # "Chỉ thị số 19/CT-TTg ... về việc phát động ...": a document's title
                              r"|\bsố \S*\d\S*[^,;]*\bvề việc\s*"
                              # "đề nghị Trung ương Hội ... phát động": asking another body to launch
-                             r"|\b(?:đề nghị|yêu cầu|giao)\s[^,;]{0,80})$")
+                             # (the bodies asked may be listed: "yêu cầu từng cơ quan, địa
+                             # phương, đơn vị phát động ...")
+                             r"|\b(?:đề nghị|yêu cầu|giao)\s(?:[^,;]{1,30},\s){0,5}[^,;]{0,80})$")
 _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
 #: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
 #: reports no launch of its own.
 _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nhiệm kỳ qua|đã ban hành|"
-                     r"đã chỉ đạo|thường xuyên phát động")
+                     r"đã chỉ đạo|thường xuyên phát động|"
+                     # "Tổng kết 25 năm phát động phong trào ...": the anniversary of a launch
+                     r"[Tt]ổng kết \d+ (?:năm )?(?:thực hiện )?$")
 #: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
 _REVIEW_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:sôi nổi|rộng khắp|sâu rộng)\b")
 #: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.
 _NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?:cao điểm )?thi đua|phong trào|"
                             r"cuộc vận động)\b)")
 #: Before a quoted span: the last of these words says whether it names the campaign or something
-#: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign).
-_NAME_OR_NOT = re.compile(r"(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
+#: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign, the
+#: year's theme, a campaign a unit leads).
+_NAME_OR_NOT = re.compile(r"(?P<theme>chủ đề (?:của )?năm(?: \d{4})?|"
+                          r"dẫn đầu (?:trong )?phong trào(?: thi đua)?)"
+                          r"|(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
                           r"|(?P<other>kỷ niệm|chào mừng|hướng tới|[Cc]uộc thi|[Hh]ội thi|[Hh]ội thảo|"
                           r"[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày|tinh thần)")
 #: "... phát động đợt thi đua ... và triển khai phong trào “...”": the launch's words end where
@@ -72,7 +82,8 @@ _PERIOD_WORDS = re.compile(r"từ (?:ngày )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{
                            r"(?:ngày )?" + dmy_pattern())
 _EVENT_DATE = re.compile(
     r"(?<!\w)(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm|[Hh]ôm)\s+"
-    r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{4}))?)"
+    r"(?:(?P<rel>nay|qua|hôm nay|hôm qua)\b|(?P<d>\d{1,2})(?:[-/.]|\s+tháng\s+)(?P<m>\d{1,2})"
+    r"(?:(?:[-/.]|\s+năm\s+)(?P<y>\d{4}))?)"
 )
 _DOCUMENT_NUMBER = re.compile(r"\bsố \S*\d\S*\s+$")
 #: How far back a launcher that refers back ("Chủ tịch UBND huyện cũng ...") is looked for.
@@ -220,14 +231,16 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
     for verb in _VERB.finditer(text):
         clause_start = text.rfind(";", 0, verb.start()) + 1
         before = text[clause_start : verb.start()]
-        after = text[verb.end() :]
+        skipped = _OTHER_OBJECT_FIRST.match(text, verb.end())
+        object_start = skipped.end() if skipped else verb.end()
+        after = text[object_start:]
         if _PASSIVE_BEFORE.search(before.rstrip()) or _NOT_CAMPAIGN.match(after):
             continue
         if not _CAMPAIGN.match(after) or _REVIEW.search(text[: verb.start()]) or _REVIEW_AFTER.match(after):
             continue
         title_end = _title_end(after)
-        clause_end = text.find(";", verb.end())
-        clause_after = text[verb.end() : clause_end if clause_end >= 0 else len(text)]
+        clause_end = text.find(";", object_start)
+        clause_after = text[object_start : clause_end if clause_end >= 0 else len(text)]
         other_verb = _OTHER_VERB.search(clause_after)
         if other_verb:
             clause_after = clause_after[: other_verb.start()]
@@ -287,7 +300,7 @@ def _names(text: str, context_required: bool = False) -> list[str]:
     names = []
     for match in _QUOTED.finditer(text):
         words = list(_NAME_OR_NOT.finditer(text, 0, match.start()))
-        if words and words[-1].group("other"):
+        if words and (words[-1].group("other") or words[-1].group("theme")):
             continue
         if context_required and not _NAME_CONTEXT.search(text[: match.start()]):
             continue
@@ -300,7 +313,7 @@ def _names(text: str, context_required: bool = False) -> list[str]:
 def _unquoted_name(title: str) -> list[str]:
     """ "phong trào thi đua Dân vận khéo năm 2024" -> ["Dân vận khéo"]."""
     match = re.match(
-        r"^\s*(?:các |cuộc )?(?:phong trào thi đua|phong trào|cuộc vận động)\s+"
+        r"^\s*(?:các |cuộc )?(?:[Pp]hong trào thi đua|[Pp]hong trào|[Cc]uộc vận động)\s+"
         r"(?P<name>[A-ZĐÂĂÊÔƠƯ]\S*(?: \S+)*?)"
         r"(?=\s+(?:năm \d{4}|giai đoạn|trên địa bàn|nhằm|trong|tại|với|do|của)\b|$)",
         title,

@@ -27,7 +27,9 @@ CAP_WORD = rf"[{_UP}][\w&]*"
 #: Words that can never continue a name: verbs and function words that follow a unit.
 _STOP_WORDS = (r"tổ|đã|cũng|vừa|sẽ|phát|tại|trong|của|cho|với|đến|là|có|được|và|về|theo|nhằm|"
          r"ngày|năm|long|chính|tiếp|ký|ban|kêu|trao|tặng|khen|biểu|tuyên|vinh|đón|triển|"
-         r"thuộc|ở|trên|từ|để|khi|sau|trước|đồng|nhân|lần|các|những|một|này|đó|họp|chủ")
+         r"thuộc|ở|trên|từ|để|khi|sau|trước|đồng|nhân|lần|các|những|một|này|đó|họp|chủ|"
+         # the place that follows a department's name ("Sở Nội vụ tỉnh Nam Định")
+         r"tỉnh|thành phố|quận|huyện|thị xã|thị trấn|phường|xã")
 _LOWER_WORD = rf"(?!(?:{_STOP_WORDS})\b)[^\W\d_{_UP}][\w&]*"
 #: An organisation's name: "Du lịch", "Nông nghiệp và PTNT", "GD&ĐT", "Lao động - Thương binh và Xã hội".
 _ORG_NAME = rf"{CAP_WORD}(?: {_LOWER_WORD}){{0,3}}(?:(?: và| -) {CAP_WORD}(?: {_LOWER_WORD}){{0,3}}){{0,2}}"
@@ -64,16 +66,18 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Quận ủy|Quận uỷ|Huyện ủy|Huyện uỷ|Thị ủy|Thị uỷ", None, DISTRICT),
     (r"Đảng [uủ][ỷy] Khối(?: các)? (?:cơ quan|doanh nghiệp)(?: và doanh nghiệp)?", None, None),
     (r"Đảng ủy|Đảng uỷ", None, None),
-    (r"Ủy ban (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?|UB MTTQ(?: Việt Nam)?|MTTQ(?: Việt Nam)?",
+    (r"Ủy ban (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam| VN)?|UB ?MTTQ(?: Việt Nam| VN)?|MTTQ(?: Việt Nam| VN)?",
      "Ủy ban MTTQ Việt Nam", None),
     (r"Hội đồng [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng", "Hội đồng Thi đua - Khen thưởng", None),
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng Trung ương", "Ban Thi đua - Khen thưởng Trung ương",
      CENTRAL),
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng", "Ban Thi đua - Khen thưởng", None),
-    (r"Tổng Liên đoàn [Ll]ao động(?: Việt Nam)?", "Tổng Liên đoàn Lao động Việt Nam", CENTRAL),
+    (r"Tổng Liên đoàn(?: [Ll]ao động)?(?: Việt Nam)?", "Tổng Liên đoàn Lao động Việt Nam", CENTRAL),
     (r"Liên đoàn [Ll]ao động|LĐLĐ", "Liên đoàn Lao động", None),
     (r"Hội Liên hiệp [Pp]hụ nữ|Hội LHPN", "Hội Liên hiệp Phụ nữ", None),
     (r"Hội Nông dân", "Hội Nông dân", None),
+    (r"Hội Liên hiệp [Tt]hanh niên|Hội LHTN", "Hội Liên hiệp Thanh niên", None),
+    (r"Công đoàn(?: ngành)?(?: " + _ORG_NAME + ")?", None, None),
     (r"Hội Cựu [Cc]hiến binh", "Hội Cựu chiến binh", None),
     (r"T[Ưư] Đoàn|Trung ương Đoàn", "Trung ương Đoàn", CENTRAL),
     (r"Đoàn Thanh niên(?: Cộng sản Hồ Chí Minh)?", "Đoàn Thanh niên", None),
@@ -90,6 +94,7 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     # A department or ministry: "Sở Du lịch", "Sở Nông nghiệp và PTNT", "Bộ GD&ĐT", "Sở TT&TT".
     (r"Sở " + _ORG_NAME, None, CITY),
     (r"Bộ (?!Chính trị|Chỉ huy)" + _ORG_NAME, None, CENTRAL),
+    (r"(?:Tổng c|C)ục " + _ORG_NAME, None, CENTRAL),
 )
 
 #: Positions that confer or launch, with the level they carry on their own (None: their unit's).
@@ -126,14 +131,16 @@ def _grammar() -> re.Pattern[str]:
     generic = rf"{word}(?: {word}){{0,3}}"
     name = rf"(?:(?:{known})(?!\w)|{generic})"
     place = (rf"(?:(?P<hcm>TP\.? ?HCM|TPHCM)(?!\w)|(?:{kind('k')})(?: (?P<name>{name}))?"
-             rf"|(?P<capital>Hà Nội|Thủ đô)(?!\w)"
+             rf"|(?P<capital>Hà Nội|Thủ đô)(?!\w)|(?P<nation>Việt Nam)(?!\w)(?! (?:{kind('n')}|Hà Nội))"
              rf"|(?P<kname>{known})(?!\w))")
     head = _HEAD_ALTERNATION
     sep = r"(?:\s?[-–]\s?|, | và )"
     joint = rf"(?P<heads>(?:{head})(?:{sep}(?:{head}))*)"
     return re.compile(
-        rf"(?<![\w/-])(?:{joint}(?: (?P<place>{place}))?"
-        rf"|(?P<bare>(?:{kind('b')}) (?P<bname>{name})|Hà Nội(?!\w)|(?:[Tt]hành phố|TP)(?!\w)"
+        # "Hội LHTN Việt Nam TP Hà Nội": the national body's branch in a place
+        rf"(?<![\w/-])(?:{joint}(?: Việt Nam(?= (?:{kind('v')}|Hà Nội)))?(?: (?P<place>{place}))?"
+        rf"|(?P<bare>(?P<bhcm>TP\.? ?HCM|TPHCM)(?!\w)|(?:{kind('b')}) (?P<bname>{name})|Hà Nội(?!\w)"
+        rf"|(?:[Tt]hành phố|TP)(?!\w)"
         rf"|(?P<plural>các (?:quận|huyện|thị xã|phường|xã))(?! [{_UP}])))"
     )
 
@@ -177,6 +184,8 @@ def _unit(m: re.Match[str]) -> Unit | None:
             name, cut = _trim_name(name)
             end -= cut
             text = text[: len(text) - cut]
+        if m.group("bhcm"):
+            return Unit(text, start, end, "thành phố Hồ Chí Minh", CITY)
         if m.group("bare").startswith(("Hà Nội",)):
             return Unit(text, start, end, "thành phố Hà Nội", CITY)
         if place_kind is None:  # "thành phố", "TP" alone
@@ -191,6 +200,8 @@ def _unit(m: re.Match[str]) -> Unit | None:
             place_text, place_level = "thành phố Hà Nội", CITY
         elif m.group("hcm"):
             place_text, place_level = "thành phố Hồ Chí Minh", CITY
+        elif m.group("nation"):
+            place_text, place_level = "Việt Nam", CENTRAL
         elif m.group("kname"):
             place_text = m.group("kname")
         elif kind:
