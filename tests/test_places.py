@@ -66,3 +66,12 @@ def test_a_mention_in_passing_does_not_make_an_article_about_a_place() -> None:
 def test_unknown_date_tags_both_eras() -> None:
     result = places_about("Quận Ba Đình và phường Ba Đình", "", "", None)
     assert slugs(result) == ["ba-dinh"] and names(result) == ["Ba Đình"]
+
+
+def test_a_name_whose_space_a_typo_dropped() -> None:
+    """The press drops the space inside a name ("Quận NamTừ Liêm"); the place is still the one
+    the gazetteer names, spelled as the gazetteer spells it."""
+    result = places_about("Quận NamTừ Liêm biểu dương kết quả thi đua", "", "", BEFORE)
+    assert slugs(result) == ["nam-tu-liem"]
+    assert result["districts"][0]["name"] == "Nam Từ Liêm"
+    assert slugs(places_about("Quận Nam Từ Liêm biểu dương", "", "", BEFORE)) == ["nam-tu-liem"]

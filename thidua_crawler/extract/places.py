@@ -79,8 +79,16 @@ def communes() -> tuple[Place, ...]:
 
 
 def _pattern(prefix: str, places: Iterable[Place]) -> re.Pattern[str]:
+    """The places' names after their kind; the space inside a name may be missing, as typos
+    drop it ("Quận NamTừ Liêm")."""
     names = sorted({p.name for p in places}, key=len, reverse=True)
-    return re.compile(prefix + r" (" + "|".join(map(re.escape, names)) + r")" + _LONGER_NAME)
+    spelled = (r"\s?".join(map(re.escape, name.split(" "))) for name in names)
+    return re.compile(prefix + r" (" + "|".join(spelled) + r")" + _LONGER_NAME)
+
+
+@lru_cache(maxsize=1)
+def _by_squeezed_name() -> dict[str, str]:
+    return {p.name.replace(" ", ""): p.name for p in (*districts(), *communes())}
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +99,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def mentions(text: str, level: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every place of a level ("district" or "commune") in a text."""
     pattern = _patterns()[0 if level == "district" else 1]
-    return [(m.group(1), m.start(), m.end()) for m in pattern.finditer(text)]
+    names = _by_squeezed_name()
+    return [(names.get(m.group(1).replace(" ", ""), m.group(1)), m.start(), m.end())
+            for m in pattern.finditer(text)]
 
 
 def places_about(title: str, sapo: str, body: str, published: date | None) -> dict[str, list]:
