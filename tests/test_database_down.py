@@ -9,7 +9,9 @@ import time
 from pymongo import MongoClient
 
 from tests.conftest import (
+    ALL_ARTICLES,
     ALL_DATES,
+    DISTRICT_ARTICLES,
     FAST,
     PROJECT,
     SECTIONS,
@@ -22,7 +24,6 @@ from thidua_crawler.monitors import EXIT_STORAGE
 from thidua_crawler.sample_site import SampleSite
 from thidua_crawler.storage import Spool
 
-DISTRICT_ARTICLES = 12
 #: Articles stored when the database goes away: the rest of the crawl must be spooled.
 STORED_BEFORE_STOP = 3
 
@@ -66,7 +67,7 @@ def test_database_stopped_mid_crawl_loses_nothing(tmp_path, site_copy) -> None:
     replayed = run_scrapy(["replay_spool"], env)
     assert replayed.returncode == 0, replayed.stderr
     assert articles.count_documents({}) == DISTRICT_ARTICLES
-    assert articles.database.pages.count_documents({}) == 14  # every fetched page
+    assert articles.database.pages.count_documents({}) == ALL_ARTICLES  # every fetched page
     assert not spool_path.exists()  # everything replayed, nothing left waiting
     # The run's entry, completed while the database was down, was spooled and replayed too.
     run = articles.database.crawl_runs.find_one()
