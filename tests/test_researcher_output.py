@@ -82,7 +82,7 @@ def test_report_charts_have_titles_axes_and_every_year() -> None:
     # The page's title, and one for each bar: Ba Vì's awards, 2019's one launch.
     assert html.count("<title>") == 3 and "Launches per year" in html
     assert "Recipients (all years)" in html and "number of launches" in html
-    assert "1 campaign launch " in html or "1 campaign launch," in html
+    assert "1 campaign launch " in html
 
 
 @pytest.mark.parametrize("command", COMMANDS)
