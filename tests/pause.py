@@ -2,12 +2,12 @@
 
 A downloader middleware, enabled with :func:`pause_after`. Before it hands a response
 to the spider, it waits until every earlier response's items have been through the
-pipelines; once ``PAUSE_AFTER_ITEMS`` items were scraped it adds each response's URL
-to the file ``paused`` in ``PAUSE_DIR`` and, in ``hold`` mode, keeps every response until the test writes
-``release`` there; in ``requeue`` mode it puts each request back in the scheduler
-(as a request a Ctrl-C leaves in ``JOBDIR``). The stop point is thus a number of items,
-never a guess at how long the crawl takes. It is exact with one request at a time
-(``CONCURRENT_REQUESTS=1``), which :func:`pause_after` sets.
+pipelines. Once ``PAUSE_AFTER_ITEMS`` items were scraped, it adds each response's URL
+to the file ``paused`` in ``PAUSE_DIR`` and then, in ``hold`` mode, keeps the response
+until the test writes ``release`` there, or in ``requeue`` mode puts its request back in
+the scheduler (where a Ctrl-C leaves it in ``JOBDIR``). The stop point is thus a number
+of items, never a guess at how long the crawl takes; it is exact with one request at a
+time (``CONCURRENT_REQUESTS=1``), which :func:`pause_after` sets.
 """
 
 from __future__ import annotations
