@@ -102,8 +102,22 @@ def crawl_env(database: Database, db_server: DatabaseServer, sample_site: Sample
 
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
-ALL_DATES = ["-a", "since=2010-01-01", "-a", "until=2026-12-31"]
-SECTIONS = ["-a", "sections=chinh-tri,xa-hoi,kinh-te"]
+#: Article pages in the sample site; two (economy, culture) are about no district, ward or
+#: commune, so a crawl without ``all=1`` stores the other twelve.
+ALL_ARTICLES = 14
+DISTRICT_ARTICLES = 12
+#: The spider arguments that crawl the whole sample site: every date it holds, three sections.
+SAMPLE_ARGUMENTS = {"since": "2010-01-01", "until": "2026-12-31",
+                    "sections": "chinh-tri,xa-hoi,kinh-te"}
+
+
+def spider_arguments(*names: str) -> list[str]:
+    """``-a name=value`` options for some of :data:`SAMPLE_ARGUMENTS`."""
+    return [option for name in names for option in ("-a", f"{name}={SAMPLE_ARGUMENTS[name]}")]
+
+
+ALL_DATES = spider_arguments("since", "until")
+SECTIONS = spider_arguments("sections")
 
 
 def crawl(env: dict[str, str], *args: str, feed: Path | None = None) -> CrawlResult:

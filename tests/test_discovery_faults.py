@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
-from tests.conftest import ALL_DATES, SECTIONS, crashes, crawl, run_scrapy
+from tests.conftest import (
+    ALL_ARTICLES,
+    ALL_DATES,
+    DISTRICT_ARTICLES,
+    SECTIONS,
+    crashes,
+    crawl,
+    run_scrapy,
+)
 from tests.test_spider_arguments import stored_ids
 from thidua_crawler import monitors
 from thidua_crawler.sample_site import SampleSite
 
-DISTRICT_ARTICLES = 12
 BA_VI = "xa-ba-vi-khen-thuong-1151234.html"
 
 
@@ -158,7 +165,7 @@ def test_poison_values_in_pages_cost_nothing_else(crawl_env, database: Database,
     result = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-s", "MONGO_BATCH_SIZE=50")
     assert result.returncode == 0, result.log
     assert database.articles.count_documents({}) == DISTRICT_ARTICLES
-    assert database.pages.count_documents({}) == 14
+    assert database.pages.count_documents({}) == ALL_ARTICLES
     # "99999999999999999999 tập thể và 27 cá nhân" is one count, too large to be one
     assert database.articles.find_one({"article_id": 1160987})["award_counts"] == []
     assert database.articles.find_one({"article_id": 1132450})["published_at"] is not None

@@ -13,7 +13,9 @@ from pathlib import Path
 from pymongo.database import Database
 
 from tests.conftest import (
+    ALL_ARTICLES,
     ALL_DATES,
+    DISTRICT_ARTICLES,
     FAST,
     PROJECT,
     SECTIONS,
@@ -23,8 +25,6 @@ from tests.conftest import (
 )
 from tests.site_changes import add_article, edit_article
 from thidua_crawler.monitors import EXIT_DISCOVERY
-
-DISTRICT_ARTICLES = 12
 
 
 def crawl_with_changed_feed(env: dict, feed: Path, *args: str):
@@ -49,9 +49,12 @@ def test_second_run_downloads_nothing_and_third_run_only_what_changed(
     second = crawl_with_changed_feed(crawl_env, tmp_path / "run2.jsonl")
     assert second.returncode == 0, second.log
     assert article_requests(sample_site) == []  # the server saw no article request
-    assert second.stats.get("downloader/request_count", 0) < 15  # discovery only
+    # Discovery only: robots.txt, the sitemap index (its daily sitemaps unchanged since run 1),
+    # 3 RSS feeds, 3 section pages and the 3 load-more pages read until all were known.
+    assert second.stats["downloader/request_count"] == 11
+    assert second.stats["discovery/sitemap/unchanged_since_last_run"] == 13
     assert "articles/new" not in second.stats and "mongo/articles/inserted" not in second.stats
-    assert second.stats["discovery/known"] > 0
+    assert second.stats["discovery/known"] == 15  # 6 RSS items, 9 section and load-more entries
     assert (tmp_path / "run2.jsonl").read_text() == ""  # an empty feed, written
     assert {d["_id"]: d for d in database.articles.find()} == snapshot  # nothing changed
 
@@ -87,7 +90,7 @@ def test_refresh_fetches_everything_again(crawl_env, database: Database, sample_
     sample_site.requests.clear()
     again = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "refresh=1")
     assert again.returncode == 0, again.log
-    assert len(article_requests(sample_site)) == 14
+    assert len(article_requests(sample_site)) == ALL_ARTICLES
     assert again.stats["articles/unchanged"] == DISTRICT_ARTICLES
 
 

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from tests.conftest import ALL_DATES, PROJECT, SECTIONS, crawl, free_port, run_scrapy
+from tests.conftest import (
+    ALL_DATES,
+    DISTRICT_ARTICLES,
+    PROJECT,
+    SECTIONS,
+    crawl,
+    free_port,
+    run_scrapy,
+)
 from thidua_crawler import local_server
 
 
@@ -73,5 +81,5 @@ def test_two_crawls_at_once_both_store_and_succeed(crawl_env, database) -> None:
         assert result.returncode == 0, result.log
         assert "not reachable" not in result.log
         assert "articles/unknown" not in result.stats
-    assert database.articles.count_documents({}) == 12
+    assert database.articles.count_documents({}) == DISTRICT_ARTICLES
     assert database.crawl_runs.count_documents({"succeeded": True}) == 2

@@ -9,7 +9,7 @@ import pytest
 from pymongo.database import Database
 from scrapy.utils.test import get_crawler
 
-from tests.conftest import ALL_DATES, SECTIONS, crawl
+from tests.conftest import ALL_DATES, DISTRICT_ARTICLES, SECTIONS, crawl
 from thidua_crawler import monitors
 from thidua_crawler.spiders.hanoimoi import HanoimoiSpider
 
@@ -37,8 +37,8 @@ def test_clean_crawl_exits_0_and_records_every_monitor_passed(crawl_env, databas
             "Schema/records that break the record's JSON Schema",
             "Finish reason/the spider finished normally"} <= set(run["monitors"]["passed"])
     assert run["succeeded"] is True
-    assert result.stats["records/checked"] == 12
-    assert result.stats["spidermon/validation/items"] == 12
+    assert result.stats["records/checked"] == DISTRICT_ARTICLES
+    assert result.stats["spidermon/validation/items"] == DISTRICT_ARTICLES
     assert "spidermon/validation/fields/errors" not in result.stats  # every record fits the schema
     assert "[Spidermon] OK" in result.log
 

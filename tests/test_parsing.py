@@ -1,22 +1,12 @@
-"""Article parsing: each layout, each fallback, and replay of every stored page."""
+"""Article parsing: each layout and each fallback (every stored page: tests/test_replay.py)."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-import pytest
-
-from tests.replay import EXPECTED, article_pages, replay
 from thidua_crawler.extract.dates import VIETNAM
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.sample_site import SITE_ROOT
-
-
-@pytest.mark.parametrize(("url", "path"), article_pages(), ids=lambda v: getattr(v, "stem", ""))
-def test_replay_matches_expected_record(url, path) -> None:
-    expected = json.loads((EXPECTED / f"{replay(url, path)['article_id']}.json").read_text("utf-8"))
-    assert replay(url, path) == expected
 
 
 def page(name: str) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pymongo.database import Database
 
-from tests.conftest import ALL_DATES, FAST, PROJECT, SECTIONS, crawl
+from tests.conftest import ALL_DATES, DISTRICT_ARTICLES, FAST, PROJECT, SECTIONS, crawl
 from thidua_crawler.commands.crawl import EXIT_LOCKED
 from thidua_crawler.monitors import EXIT_DISCOVERY
 
@@ -76,6 +76,6 @@ def test_changed_articles_feed_survives_a_replaced_feeds_setting(crawl_env, tmp_
     result = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-s", f"FEEDS={feeds}",
                    "-s", f"CHANGED_ARTICLES_FEED={changed}")
     assert result.returncode == 0, result.log
-    assert len(items.read_text().splitlines()) == 12
-    assert len(changed.read_text().splitlines()) == 12
-    assert len(result.feed) == 12  # the -O feed of the test harness as well
+    assert len(items.read_text().splitlines()) == DISTRICT_ARTICLES
+    assert len(changed.read_text().splitlines()) == DISTRICT_ARTICLES
+    assert len(result.feed) == DISTRICT_ARTICLES  # the -O feed of the test harness as well

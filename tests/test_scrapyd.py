@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
-from tests.conftest import PROJECT, DatabaseServer
+from tests.conftest import DISTRICT_ARTICLES, PROJECT, SAMPLE_ARGUMENTS, DatabaseServer
 from thidua_crawler.local_server import free_port
 from thidua_crawler.sample_site import SampleSite
 
@@ -102,7 +102,7 @@ def test_deploy_schedule_and_run_on_scrapyd(scrapyd, tmp_path: Path, database: D
         "project": "thidua_crawler", "spider": "hanoimoi",
         "setting": [f"CHANGED_ARTICLES_FEED={feed}", "DOWNLOAD_DELAY=0",
                     "AUTOTHROTTLE_ENABLED=0"],
-        "since": "2010-01-01", "until": "2026-12-31", "sections": "chinh-tri,xa-hoi,kinh-te",
+        **SAMPLE_ARGUMENTS,
     })
     assert job["status"] == "ok", job
     deadline = time.monotonic() + 300
@@ -113,11 +113,11 @@ def test_deploy_schedule_and_run_on_scrapyd(scrapyd, tmp_path: Path, database: D
 
     log = next((home / "logs").rglob(f"{job['jobid']}.log")).read_text(encoding="utf-8")
     assert "[Spidermon] OK" in log, log[-3000:]
-    assert database.articles.count_documents({}) == 12
+    assert database.articles.count_documents({}) == DISTRICT_ARTICLES
     [changed] = (tmp_path / "feeds" / "hanoimoi").glob("*.jsonl")
-    assert len(changed.read_text(encoding="utf-8").splitlines()) == 12  # the dated feed survived
+    assert len(changed.read_text(encoding="utf-8").splitlines()) == DISTRICT_ARTICLES  # dated feed kept
     items = next((home / "items").rglob(f"{job['jobid']}.jl"))
-    assert len(items.read_text(encoding="utf-8").splitlines()) == 12  # and Scrapyd's own
+    assert len(items.read_text(encoding="utf-8").splitlines()) == DISTRICT_ARTICLES  # and Scrapyd's own
     [run] = database.crawl_runs.find()
     assert run["scrapyd_job"] == job["jobid"]
     assert run["succeeded"] is True and run["monitors"]["exit_code"] == 0
