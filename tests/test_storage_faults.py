@@ -18,6 +18,7 @@ from tests.conftest import DatabaseServer
 from thidua_crawler import storage
 from thidua_crawler.extract.dates import VIETNAM
 from thidua_crawler.local_server import free_port
+from thidua_crawler.spool import Spool
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -38,7 +39,7 @@ def dead_database() -> Database:
 
 def test_values_mongodb_cannot_encode_are_refused_alone(database: Database, tmp_path: Path,
                                                         caplog: pytest.LogCaptureFixture) -> None:
-    spool = storage.Spool(tmp_path / "spool.jsonl")
+    spool = Spool(tmp_path / "spool.jsonl")
     batch = [update(1), update(2, award_counts=[{"count": 99999999999999999999}]), update(3),
              update(4, published_at=datetime(1, 1, 1, tzinfo=VIETNAM)), update(5)]
     with caplog.at_level(logging.ERROR):
@@ -54,13 +55,13 @@ def test_a_write_that_cannot_even_be_spooled_raises_instead_of_vanishing(
         tmp_path: Path) -> None:
     """The spool path is a directory: the failure is loud, never a silent drop."""
     (tmp_path / "spool").mkdir()
-    writer = storage.Writer(dead_database(), storage.Spool(tmp_path / "spool"), retries=0)
+    writer = storage.Writer(dead_database(), Spool(tmp_path / "spool"), retries=0)
     with pytest.raises(OSError):
         writer.write("articles", [update(1)])
 
 
 def append_many(path: str, writer: int, count: int) -> None:
-    spool = storage.Spool(Path(path))
+    spool = Spool(Path(path))
     for i in range(count):
         body = "x" * (5000 + writer * 100 + i % 50)  # long lines interleave without a lock
         spool.append("thidua", "articles", [update(writer * 10_000 + i, body=body)])
@@ -74,7 +75,7 @@ def test_many_writers_append_whole_lines(tmp_path: Path) -> None:
         w.start()
     for w in workers:
         w.join(60)
-    spool = storage.Spool(path)
+    spool = Spool(path)
     entries = list(spool.entries())
     assert len(entries) == 600 and spool.unreadable_lines == []
     assert len({e["filter"]["_id"] for e in entries}) == 600
@@ -83,7 +84,7 @@ def test_many_writers_append_whole_lines(tmp_path: Path) -> None:
 def test_a_torn_last_line_is_skipped_reported_and_the_rest_replayed(
         database: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "spool.jsonl"
-    spool = storage.Spool(path)
+    spool = Spool(path)
     spool.append(database.name, "articles", [update(1), update(2)])
     with path.open("a", encoding="utf-8") as out:  # a crawl killed mid-append
         out.write('{"database": "thidua", "collection": "articles", "filter": {"_id": "hanoi')
@@ -98,7 +99,7 @@ def test_a_torn_last_line_is_skipped_reported_and_the_rest_replayed(
 
 
 def test_replay_keeps_what_is_appended_while_it_runs(database: Database, tmp_path: Path) -> None:
-    spool = storage.Spool(tmp_path / "spool.jsonl")
+    spool = Spool(tmp_path / "spool.jsonl")
     spool.append(database.name, "articles", [update(i) for i in range(300)])
     appender = threading.Thread(target=lambda: [
         spool.append(database.name, "articles", [update(1000 + i)]) for i in range(300)])
@@ -114,7 +115,7 @@ def test_replay_keeps_what_is_appended_while_it_runs(database: Database, tmp_pat
 def test_spooled_writes_go_back_where_and_when_they_belong(db_server: DatabaseServer,
                                                            database: Database,
                                                            tmp_path: Path) -> None:
-    spool = storage.Spool(tmp_path / "spool.jsonl")
+    spool = Spool(tmp_path / "spool.jsonl")
     storage.Writer(dead_database(), spool, retries=0).write("articles", [update(1)])
     [entry] = spool.entries()
     assert entry["database"] == "gone" and entry["collection"] == "articles"
@@ -132,10 +133,10 @@ def test_spooled_writes_go_back_where_and_when_they_belong(db_server: DatabaseSe
 
 def test_replay_never_overwrites_a_newer_record_and_is_idempotent(database: Database,
                                                                    tmp_path: Path) -> None:
-    writer = storage.Writer(database, storage.Spool(tmp_path / "unused.jsonl"))
+    writer = storage.Writer(database, Spool(tmp_path / "unused.jsonl"))
     old = record(7, body="old")
     writer.write("articles", [storage.article_update(old, NOW)])
-    spool = storage.Spool(tmp_path / "spool.jsonl")
+    spool = Spool(tmp_path / "spool.jsonl")
     later = NOW + timedelta(hours=1)
     changed = record(7, body="changed", crawled_at=later, content_hash="sha256:" + "1" * 64)
     entry = storage.article_update(changed, later, replaced=old)
