@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from thidua_crawler import local_server
-from thidua_crawler.sample_site import SampleSite
+from thidua_crawler.sample_site import CRAWL_ARGUMENTS, SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCRAPY = [sys.executable, "-m", "scrapy"]
@@ -28,8 +28,8 @@ def main() -> int:
               flush=True)
         env["HANOIMOI_BASE_URL"] = site.url
         crawl = [*SCRAPY, "crawl", "hanoimoi",
-                 "-a", "since=2010-01-01", "-a", "until=2026-12-31",
-                 "-a", "sections=chinh-tri,xa-hoi,kinh-te",
+                 *(option for name, value in CRAWL_ARGUMENTS.items()
+                   for option in ("-a", f"{name}={value}")),
                  "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
                  "-s", "LOG_LEVEL=WARNING"]
         done = subprocess.run(crawl, cwd=PROJECT, env=env, check=False)

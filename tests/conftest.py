@@ -17,7 +17,7 @@ from pymongo.database import Database
 
 from thidua_crawler import local_server, storage
 from thidua_crawler.local_server import free_port
-from thidua_crawler.sample_site import SITE_ROOT, SampleSite
+from thidua_crawler.sample_site import CRAWL_ARGUMENTS, SITE_ROOT, SampleSite
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -106,14 +106,11 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEV
 #: commune, so a crawl without ``all=1`` stores the other twelve.
 ALL_ARTICLES = 14
 DISTRICT_ARTICLES = 12
-#: The spider arguments that crawl the whole sample site: every date it holds, three sections.
-SAMPLE_ARGUMENTS = {"since": "2010-01-01", "until": "2026-12-31",
-                    "sections": "chinh-tri,xa-hoi,kinh-te"}
 
 
 def spider_arguments(*names: str) -> list[str]:
-    """``-a name=value`` options for some of :data:`SAMPLE_ARGUMENTS`."""
-    return [option for name in names for option in ("-a", f"{name}={SAMPLE_ARGUMENTS[name]}")]
+    """``-a name=value`` options for some of :data:`CRAWL_ARGUMENTS`."""
+    return [option for name in names for option in ("-a", f"{name}={CRAWL_ARGUMENTS[name]}")]
 
 
 ALL_DATES = spider_arguments("since", "until")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
-from tests.conftest import DISTRICT_ARTICLES, PROJECT, SAMPLE_ARGUMENTS, DatabaseServer
+from tests.conftest import CRAWL_ARGUMENTS, DISTRICT_ARTICLES, PROJECT, DatabaseServer
 from thidua_crawler.local_server import free_port
 from thidua_crawler.sample_site import SampleSite
 
@@ -102,7 +102,7 @@ def test_deploy_schedule_and_run_on_scrapyd(scrapyd, tmp_path: Path, database: D
         "project": "thidua_crawler", "spider": "hanoimoi",
         "setting": [f"CHANGED_ARTICLES_FEED={feed}", "DOWNLOAD_DELAY=0",
                     "AUTOTHROTTLE_ENABLED=0"],
-        **SAMPLE_ARGUMENTS,
+        **CRAWL_ARGUMENTS,
     })
     assert job["status"] == "ok", job
     deadline = time.monotonic() + 300

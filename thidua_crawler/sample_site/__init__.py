@@ -23,6 +23,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 SITE_ROOT = Path(str(resources.files(__name__).joinpath("site")))
+#: The spider arguments that crawl the whole sample: every date it holds, the three sections
+#: whose listings it has (``make demo`` and the tests use them).
+CRAWL_ARGUMENTS = {"since": "2010-01-01", "until": "2026-12-31",
+                   "sections": "chinh-tri,xa-hoi,kinh-te"}
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
     ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8",
