@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 import duckdb
@@ -109,9 +110,8 @@ class DatabaseCommand(ExampleCommand):
         return snapshot.open_snapshot(self.settings, self.database())
 
 
-#: The filter options every researcher command takes, as ``Filters.checked`` names them.
-FILTER_OPTIONS = ("since", "until", "district", "commune", "level", "form", "launcher",
-                  "has_launch", "has_award", "text")
+#: The filter options every researcher command takes: the fields of ``Filters``.
+FILTER_OPTIONS = tuple(f.name for f in fields(Filters))
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
