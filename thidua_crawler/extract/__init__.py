@@ -14,9 +14,9 @@ from typing import Any
 from thidua_crawler.extract.awards import extract_award_counts
 from thidua_crawler.extract.launches import extract_campaign_launches
 from thidua_crawler.extract.places import places_about
-from thidua_crawler.extract.text import sentences
+from thidua_crawler.extract.text import normalize_paragraphs, sentences
 
-EXTRACTOR_VERSION = "2026.11.3"
+EXTRACTOR_VERSION = "2026.11.4"
 #: No commendation in Hanoi's news concerns more recipients than this; a larger "count" is a
 #: code, a phone number or an attack, and one beyond 64 bits could not even be stored.
 MAX_AWARD_COUNT = 1_000_000
@@ -33,7 +33,8 @@ def extract_places(
     title: str, sapo: str | None, body: str, published: datetime | date | None
 ) -> dict[str, list[dict[str, str]]]:
     """``districts`` and ``communes`` the article is about (era by publication date)."""
-    return places_about(title or "", sapo or "", body or "", _day(published))
+    return places_about(normalize_paragraphs(title), normalize_paragraphs(sapo),
+                        normalize_paragraphs(body), _day(published))
 
 
 def extract_facts(
@@ -41,9 +42,9 @@ def extract_facts(
 ) -> dict[str, Any]:
     """``campaign_launches``, ``award_counts`` and the ``extractor_version`` that found them."""
     day = _day(published)
-    title_s = list(sentences(title or "", "title"))
-    sapo_s = list(sentences(sapo or "", "sapo"))
-    body_s = list(sentences((body or "")[:MAX_FACT_TEXT_CHARS], "body"))
+    title_s = list(sentences(normalize_paragraphs(title), "title"))
+    sapo_s = list(sentences(normalize_paragraphs(sapo), "sapo"))
+    body_s = list(sentences(normalize_paragraphs((body or "")[:MAX_FACT_TEXT_CHARS]), "body"))
     return {
         "campaign_launches": extract_campaign_launches([title_s, sapo_s, body_s], day),
         "award_counts": _plausible(extract_award_counts([body_s, sapo_s, title_s])),

@@ -32,12 +32,15 @@ _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
                        r"thành lập|đối với|do|được|Ngày|ngày|chào mừng|hướng tới|tiến tới|kỷ niệm|"
                        # "bầu ... đại biểu HĐND các cấp", "Ngày truyền thống Hội ...": not the actor
-                       r"đại biểu|bầu cử|truyền thống))\s*$")
+                       r"đại biểu|bầu cử|truyền thống|vinh dự|danh hiệu))\s*$")
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
 _NOT_AN_ACTOR = re.compile(r"Chủ tịch Hồ Chí Minh|Bác Hồ")
 _DASH = re.compile(r"\s?[-–]\s?")
+_AND = re.compile(r" và |, ")
+#: A unit that is a place alone ("xã Cổ Bi", "huyện Gia Lâm").
+_PLACE_ONLY = re.compile(r"(?i:quận|huyện|thị xã|phường|xã|thị trấn) \S")
 #: An actor who attends ("Thủ tướng ... đã dự hội nghị ...") is a guest, not the one who launches.
 _ATTENDS = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?,?\s*(?:(?:đã|cũng|về)\s+)*"
                       r"(?:dự|tham dự|chứng kiến|đến dự)\b")
@@ -78,7 +81,7 @@ def actors(text: str) -> list[Actor]:
             found.append(Actor(unit.start, unit.end, None, unit.text, None))
         else:
             found.append(Actor(unit.start, unit.end, None, None, unit))
-    return _appositions(text, sorted(found, key=lambda a: a.start))
+    return _joined_places(text, _appositions(text, sorted(found, key=lambda a: a.start)))
 
 
 def _around_person(found: list[Actor]) -> list[Actor]:
@@ -92,6 +95,24 @@ def _around_person(found: list[Actor]) -> list[Actor]:
             merged[-1] = Actor(last.start, actor.end, last.person,
                                f"{last.position}, {actor.position}",
                                min(bodies, key=_rank) if bodies else None)
+        else:
+            merged.append(actor)
+    return merged
+
+
+def _joined_places(text: str, found: list[Actor]) -> list[Actor]:
+    """ "xã Dương Quang và xã Cổ Bi tổ chức ...": places of one kind acting together are one
+    actor, named as written."""
+    merged: list[Actor] = []
+    for actor in found:
+        last = merged[-1] if merged else None
+        if (last and _PLACE_ONLY.match(last.body.text if last.body else "")
+                and _PLACE_ONLY.match(actor.body.text if actor.body else "")
+                and last.body.level == actor.body.level and not last.position
+                and not actor.position and _AND.fullmatch(text, last.end, actor.start)):
+            joined = text[last.start : actor.end]
+            merged[-1] = Actor(last.start, actor.end, None, None,
+                               Unit(joined, last.start, actor.end, joined, actor.body.level))
         else:
             merged.append(actor)
     return merged

@@ -45,8 +45,10 @@ _COUNT = re.compile(
     _APPROX
     + r"(?:"
     # "6 tập thể và 1 cá nhân" / "12 cá nhân và 3 tập thể"
-    + _num("a") + _UNIT + r"(?P<first>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")"
-    + r"(?:\s*(?:,|và|cùng)\s*(?:(?P<second_combined>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")\b"
+    + _num("a") + _UNIT + r"(?P<first>(?i:" + _COLLECTIVE + "|" + _INDIVIDUAL + r"))"
+    # "1.780 cá nhân và tập thể lao động tiên tiến cho 88 tập thể": a title, not "and collectives"
+    + r"(?:\s*(?:,|và|cùng)\s*(?:(?P<second_combined>" + _COLLECTIVE + "|" + _INDIVIDUAL
+    + r")\b(?! [Ll]ao động)"
     + r"|(?:(?P<approx_b>[Gg]ần|[Hh]ơn|[Tt]rên|[Kk]hoảng)\s+)?"
     + _num("b") + _UNIT + r"(?P<second>" + _COLLECTIVE + "|" + _INDIVIDUAL + r")))?"
     + r")"
@@ -54,7 +56,7 @@ _COUNT = re.compile(
 
 #: Words that make a clause about commendation.
 _AWARD_CUE = re.compile(
-    r"[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ|[Hh]uân chương|Huy chương|[Dd]anh hiệu|"
+    r"[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ|cờ thi đua|[Hh]uân chương|Huy chương|[Dd]anh hiệu|"
     r"[Cc]hiến sĩ thi đua|[Ll]ao động tiên tiến|[Tt]ập thể lao động|[Tt]uyên dương|"
     r"[Bb]iểu dương|[Vv]inh danh|[Aa]nh hùng|[Nn]hà giáo (?:nhân dân|ưu tú)|"
     r"[Tt]hầy thuốc (?:nhân dân|ưu tú)|[Nn]ghệ sĩ (?:nhân dân|ưu tú)|\b[Kk]hen\b"
@@ -85,10 +87,10 @@ _LEVEL_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 #: Verbs of conferring, after which the unit before them is the conferring authority.
 _AWARD_VERB = (r"(?:trao tặng|tặng thưởng|tặng|trao|[Kk]hen thưởng|[Bb]iểu dương|[Tt]uyên dương|"
-               r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|khen)(?!\w)")
+               r"[Vv]inh danh|phong tặng|truy tặng|(?:ký )?quyết định khen thưởng|công nhận|khen)(?!\w)")
 _ADVERBS = (r"(?:(?:đã|cũng|vừa|sẽ|chính thức|long trọng|trân trọng|trang trọng|đồng thời|"
             r"quyết định|xét|xem xét,?)\s+)*"
-            r"(?:tổ chức (?:hội nghị|lễ|buổi lễ)\s+)?"
+            r"(?:tổ chức (?:(?:hội nghị|lễ|buổi lễ)\s+)?)?"
             # "đã ký quyết định 1006/QĐ-UBND về việc khen thưởng ..."
             r"(?:(?:ký|ban hành)\s+(?:các\s+)?[Qq]uyết định(?:\s+số)?(?:\s+[\w/.-]*\d[\w/.-]*)?"
             r"(?:\s+(?:về việc|về))?\s+)?")
@@ -99,15 +101,17 @@ _PERSON_NAMED = (rf"(?:,?\s*(?:(?:Đại|Thượng|Trung|Thiếu) (?:tướng|t�
                  rf"\s*{CAP_WORD}(?: {CAP_WORD}){{1,3}})?")
 _CONFERS_AFTER = re.compile(rf"^{_PERSON_NAMED}\s*[:,]?\s*{_ADVERBS}{_AWARD_VERB}")
 #: "Bằng khen của <unit>", "khen thưởng ... của <unit>": the unit confers the form named before.
-_FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Tt]rao thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: thi đua)?|"
-                      r"cờ thi đua|"
+_FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Tt]rao thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ(?: [Tt]hi đua)?|"
+                      r"cờ thi đua|[Cc]hiến s[ĩỹ] thi đua|"
                       r"[Dd]anh hiệu|[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|"
                       r"[Kk]ỷ niệm chương)"
                       r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
 #: "khen thưởng ... của quận", "để huyện trao khen thưởng": a unit named by its kind alone.
 _BARE_KIND = re.compile(r"(?<![\w-])(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])(?!\w)")
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
-_SUBJECTLESS_VERB = re.compile(rf"(?:^|[,;]|\svà|đồng thời)\s*{_ADVERBS}{_AWARD_VERB}")
+_AWARD_VERB_RE = re.compile(_AWARD_VERB)
+#: ("xét, tặng" is one predicate: consider and confer.)
+_SUBJECTLESS_VERB = re.compile(rf"(?:^|(?<!xét)[,;]|\svà|đồng thời)\s*{_ADVERBS}{_AWARD_VERB}")
 _AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
 _CITY_AND = re.compile(r"(?:UBND|Ủy ban nhân dân)\s(?:tỉnh|thành phố|TP)(?:\s[A-ZĐ]\w*){0,3},?\s(?:và\s)?"
                        r"(?:các\s)?(?:[Bb]ộ,?\s)?(?:[Nn]gành\s)?$")
@@ -147,11 +151,12 @@ _OTHER_FORM = re.compile(r"[Dd]anh [hd]iệu|[Hh]uy hiệu (?:TP|[Tt]hành phố
 #: A proposal, with the verb it governs ("đề nghị Thủ tướng Chính phủ tặng"), so that verb is
 #: not read as an award. "theo đề nghị của ..." (at someone's proposal) is an award made;
 #: "Chương trình", "công trình", "truy xét" are not proposals.
-_PROPOSED = re.compile(r"(?<!theo )(?:đề nghị|đề xuất|Tờ trình|"
+_PROPOSED = re.compile(r"(?<!theo )(?:[Đđ]ề nghị|[Đđ]ề xuất|Tờ trình|"
                        r"\btrình (?=Thủ tướng|Chủ tịch|cấp|UBND|Hội đồng|Chính phủ|Bộ)|"
-                       r"\bxét (?=tặng|khen|duyệt|công nhận|đề nghị)|dự kiến)"
+                       r"\bxét,? (?=tặng|khen|duyệt|công nhận|đề nghị)|dự kiến)"
                        r"(?:[^,;.]{0,60}?(?:tặng|khen thưởng|khen)\b)?|hoàn thiện hồ sơ")
 _AWARDED = re.compile(r"[Tt]ặng|[Tt]rao|được nhận|đón nhận|nhận|được khen thưởng|đã khen thưởng|"
+                      r"đã khen\b|"
                       r"quyết định khen thưởng|đã thực hiện|khen thưởng (?:cho|đột xuất)|vinh danh|"
                       r"biểu dương|tuyên dương|(?:UBND|Ủy ban nhân dân|Chủ tịch|[Qq]uận|[Hh]uyện|"
                       r"[Pp]hường|[Xx]ã|[Tt]hành phố) [^,;]{0,40}?khen thưởng|"
@@ -169,10 +174,21 @@ _LEADS_TO_COUNT = re.compile(r"\s*(?::|với|có|là|gồm)?\s*(?:(?:gần|hơn|
 #: A sentence that spells out the previous one's total: "(Trong đó, ...", or one after "... gồm:".
 _BREAKDOWN_OPENING = re.compile(r"^\(?\s*(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm)\b")
 _BREAKDOWN_ENDING = re.compile(r"(?:[Tt]rong đó|[Cc]ụ thể|[Gg]ồm|như sau)\s*:\s*$")
+#: A sentence that is only a form and its recipients ("Bằng khen của Thủ tướng cho 7 cá nhân.").
+_FORM_FIRST = re.compile(r"(?:[Bb]ằng khen|[Gg]iấy khen|[Cc]ờ|[Hh]uân chương|[Hh]uy chương|[Dd]anh hiệu|"
+                         r"[Cc]hiến s[ĩỹ] thi đua)\b")
+#: A proposal's verb right before the authority it asks.
+_PROPOSING = re.compile(r"(?:[Đđ]ề nghị|[Đđ]ề xuất|\btrình)\s+$")
+#: A number of forms, an item of its own in a list ("177 bằng khen của ...,").
+_FORM_ITEM = re.compile(r"\b\d[\d.]*\s+(?:[Bb]ằng\s+khen|[Gg]iấy\s+khen|[Cc]ờ|[Cc]hiến s[ĩỹ]|[Hh]uân chương)"
+                        r"[^,;]*[,;]")
+#: "là một trong ba tập thể dẫn đầu": the count of a group the subject belongs to, not of recipients.
+_ONE_OF = re.compile(r"một trong\s+$")
 #: What may open a list item that is only a count ("...; 1 cá nhân thuộc Bệnh viện ...").
 _LIST_ITEM_OPENING = re.compile(r"\s*(?:(?:và|cùng)\s+|[-–+•]\s*)?")
 #: A clause's own predicate: a list item with one does not share the previous item's.
-_OWN_PREDICATE = re.compile(_AWARD_VERB + r"|\bnhận\b|\bđạt\b|đề nghị|đề xuất|\bxét\b")
+_OWN_PREDICATE = re.compile(r"(?<![Bb]ằng )(?<![Gg]iấy )(?:" + _AWARD_VERB
+                            + r"|\bnhận\b|\bđạt\b|[Đđ]ề nghị|[Đđ]ề xuất|\bxét\b)", re.IGNORECASE)
 #: Between "N tập thể" and "M cá nhân" that are one pair although names stand between them:
 #: "4 tập thể là Trường A (X), Trường B (Y) và 43 cá nhân nhận Bằng khen".
 _APPOSITION = re.compile(r"^\s*(?:là|gồm)\s[^\d;:]*\s(?:và|cùng)\s*$")
@@ -239,8 +255,16 @@ def extract_award_counts(fields: list[list[Sentence]]) -> list[dict[str, Any]]:
             continues = bool(previous) and (
                 bool(_BREAKDOWN_OPENING.match(sentence.text))
                 or bool(_BREAKDOWN_ENDING.search(previous[-1].sentence.text)))
-            previous = _sentence_counts(sentence, continues)
-            field_counts += previous
+            counts = _sentence_counts(sentence, continues)
+            if previous and _FORM_FIRST.match(sentence.text) and not _OWN_PREDICATE.search(
+                    sentence.text):
+                # "... đề nghị tặng ...; bằng khen ... cho 89 cá nhân. Bằng khen của Thủ tướng
+                # Chính phủ cho 7 cá nhân.": a list that runs on past a full stop
+                for c in counts:
+                    if c.status == UNKNOWN:
+                        c.status = previous[-1].status
+            previous = counts
+            field_counts += counts
         known = {(c.count, c.collectives, c.individuals) for c in found}
         field_counts = [c for c in field_counts
                         if (c.count, c.collectives, c.individuals) not in known]
@@ -266,7 +290,8 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
     """The counts of one sentence. ``continues``: it spells out the previous sentence's total
     ("(Trong đó, có 05 cá nhân ...)", or after "... gồm:"), so it needs no award word of its own."""
     text = sentence.text
-    if _COLLECTIVE not in text and _INDIVIDUAL not in text:
+    folded = text.lower()
+    if _COLLECTIVE not in folded and _INDIVIDUAL not in folded:
         return []  # most sentences: no count can match, so skip the costlier patterns
     if not (continues or _AWARD_CUE.search(text) or (_BREAKDOWN.match(text) and _level_marker(text))):
         return []
@@ -284,7 +309,8 @@ def _sentence_counts(sentence: Sentence, continues: bool = False) -> list[_Count
         if not (_AWARD_CUE.search(clause_text) or _level_marker(text[clause[0] : match.start()])
                 or continues_total or list_item):
             continue
-        if _NOT_RECIPIENTS_AFTER.search(text[match.end() : match.end() + 30]):
+        if _NOT_RECIPIENTS_AFTER.search(text[match.end() : match.end() + 30]) or _ONE_OF.search(
+                text, max(0, match.start() - 12), match.start()):
             continue
         total, collectives, individuals = value
         approximate = bool(match.group("approx") or match.group("approx_b"))
@@ -344,12 +370,17 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
     c.forms = _forms(text[c.end : end])
     named = text[c.end : end] if c.forms else segment
     if not c.forms:
-        c.forms = _forms(segment)
+        # the forms of the phrase whose verb governs the count: "Thực hiện quy trình xét tặng
+        # danh hiệu A và “Anh hùng Lao động”, ... đề nghị các cấp xét, tặng danh hiệu B cho 10"
+        verbs = list(_AWARD_VERB_RE.finditer(segment))
+        phrase = segment[segment.rfind(",", 0, verbs[-1].start()) + 1 :] if verbs else segment
+        c.forms = _forms(phrase) or _forms(segment)
     cue = _governing_cue(text, counts, i, end, cues, claimed)
     # "Thủ tướng tặng bằng khen cho 14 cá nhân ...; 1 cá nhân ...; 79 tập thể ...": a list item
     # with no verb of its own shares the previous item's authority, forms and status
     previous = counts[i - 1] if i and counts[i - 1].clause != c.clause else None
-    list_item = previous is not None and not _OWN_PREDICATE.search(text, c.clause[0], c.clause[1])
+    verbless = c.clause[0] > 0 and not _OWN_PREDICATE.search(text, c.clause[0], c.clause[1])
+    list_item = previous is not None and verbless
     if list_item and cue is None and previous.cue and _CONFERS_AFTER.match(
             text[previous.cue.end : previous.cue.end + 80]):  # a subject, not an item's "của"
         cue = previous.cue
@@ -369,8 +400,10 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
     before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
         text[c.clause[0] : c.start])
     c.status = _status(before, text[c.end : end])
-    if list_item and c.status == UNKNOWN:
-        c.status = previous.status
+    if verbless and c.status == UNKNOWN:  # the list's verb, or the sentence's
+        c.status = previous.status if previous else _status(text[: c.clause[0]], "")
+    elif cue is not None and cue.end <= c.clause[0] and _PROPOSING.search(text, 0, cue.start):
+        c.status = PROPOSED  # "đề nghị UBND tỉnh tặng ...; tặng bằng khen cho ..."
     year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
     c.year = int(year.group(1)) if year else None
 
@@ -461,8 +494,10 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
         claimed.update(own)
         levels = {cues[k].level for k in own}
         return cues[own[0]] if len(levels) == 1 else _AMBIGUOUS
+    items = [m.span() for m in _FORM_ITEM.finditer(text, c.clause[0], c.start)]
     before = [q for k, q in enumerate(cues)
-              if c.clause[0] <= q.start and q.end <= c.start and k not in claimed]
+              if c.clause[0] <= q.start and q.end <= c.start and k not in claimed
+              and not any(s <= q.start < e for s, e in items)]  # not what "N bằng khen của X" owns
     if before:
         return before[-1]
     colon = text.find(":", 0, c.start)
@@ -473,6 +508,13 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
         if head:
             return head[-1]
     verbs = list(_SUBJECTLESS_VERB.finditer(text[c.clause[0] : c.start]))
+    if verbs and c.clause[0] > 0:
+        # "đề nghị UBND tỉnh tặng Cờ thi đua cho 02 đơn vị; tặng bằng khen cho 1 tập thể": the
+        # subject of the clause before, unless a count there took it for its own
+        subjects = [q for k, q in enumerate(cues) if not q.marker and q.end <= c.clause[0]
+                    and k not in claimed and _CONFERS_AFTER.match(text[q.end : q.end + 80])]
+        if subjects:
+            return subjects[-1]
     if verbs and (c.clause[0] > 0 or verbs[-1].start() > 0):
         opener = next((u for u in find_units(text[: c.clause[0] + verbs[-1].start()]) if u.level), None)
         if opener:
@@ -484,7 +526,7 @@ def _numbers(match: re.Match[str]) -> tuple[int, int | None, int | None] | None:
     first = _value(match, "a")
     if first is None:
         return None
-    kind = match.group("first")
+    kind = match.group("first").lower()
     if match.group("second_combined") and match.group("second_combined") != kind:
         return first, None, None  # "34 tập thể, cá nhân": one combined count
     second = _value(match, "b") if match.group("second") else None
@@ -519,6 +561,11 @@ def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     clause."""
     c = counts[i]
     start = max(c.clause[0], counts[i - 1].end if i else 0)
+    # "177 bằng khen của Chủ tịch UBND tỉnh, 4 Cờ thi đua của UBND tỉnh, 16 tập thể ...": the
+    # forms counted before are their own items
+    items = list(_FORM_ITEM.finditer(text, start, c.start))
+    if items:
+        start = items[-1].end()
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
     # not past "và nhiều/các ..." (another group of recipients), a colon (the list it opens) or
     # ", trong đó ..." (what is said of some of them)

@@ -34,7 +34,7 @@ _OTHER_OBJECT_FIRST = re.compile(r"\s*chiến dịch\s+(?:“[^”]*”|\"[^\"]*
 _NOT_CAMPAIGN = re.compile(r"^\s*(?:và|cuộc thi\b|hội thi\b|ký kết|ủng hộ|quyên góp|tháng\b)")
 #: Launched by someone else: "do thành phố phát động", "được phát động".
 _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|hưởng ứng[^,;]*"
-                             r"|\b(?:đến|trong|qua|nhờ) việc\s*"
+                             r"|\b(?:đến|trong|qua|nhờ)(?: việc)?\s*"
                              # "Thực hiện Kế hoạch ... của UBND thành phố về việc tổ chức hội nghị
                              # phát động ...": another body's plan, cited
                              r"|[Tt]hực hiện (?:Kế hoạch|Chỉ thị|Quyết định|Công văn|Hướng dẫn|Nghị quyết)"
@@ -50,6 +50,8 @@ _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm
 #: reports no launch of its own.
 _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nhiệm kỳ qua|đã ban hành|"
                      r"đã chỉ đạo|thường xuyên phát động|"
+                     # "Giai đoạn 2015-2020, TP Sông Công đã phát động các phong trào ...": a past term
+                     r"^(?:Trong )?[Gg]iai đoạn \d{4}\s?[-–]\s?\d{4},.*\bđã\s+$|"
                      # "Tổng kết 25 năm phát động phong trào ...": the anniversary of a launch
                      r"[Tt]ổng kết \d+ (?:năm )?(?:thực hiện )?$")
 #: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
@@ -75,6 +77,12 @@ _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
 _LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)")
+#: A place's kind alone as the subject: "Nhân dịp này, quận đã phát động ...", "..., thị xã vừa
+#: phát động ...".
+_BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(quận|huyện|thị xã|phường|xã)\s+"
+                           r"(?:(?:đã|cũng|vừa|sẽ|chính thức)\s+)*$")
+#: Before the one who speaks for a body: "..., lãnh đạo Ủy ban MTTQ ... cho biết".
+_LEADER = re.compile(r"^(?:lãnh đạo|đại diện)\s+")
 #: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
 _BARE_KIND_END = re.compile("(?:" + "|".join(KIND_LEVELS) + r"|TP)$")
 _PERIOD = re.compile(r"\(\s*" + dmy_pattern("1") + r"\s*[-–—]\s*" + dmy_pattern("2") + r"\s*\)")
@@ -244,11 +252,16 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         other_verb = _OTHER_VERB.search(clause_after)
         if other_verb:
             clause_after = clause_after[: other_verb.start()]
-        actor = subject_before(text, verb.start()) or actor_at(after[title_end:].lstrip(", "))
+        bare = _BARE_SUBJECT.search(text, 0, verb.start())
+        actor = (None if bare else subject_before(text, verb.start())) or actor_at(
+            _LEADER.sub("", after[title_end:].lstrip(", ")))
         later = _LATER_DATE.search(clause_after)  # "... tổ chức lễ phát động ... vào sáng 7-8"
         day = _event_date(text[: verb.start()], published) or (
             _event_date(later.group(1), published) if later else None)
         launcher = actor.record() if actor else dict(NO_LAUNCHER)
+        if bare:
+            launcher = {**NO_LAUNCHER, "body": bare.group(1), "unit": bare.group(1),
+                        "level": KIND_LEVELS[bare.group(1)]}
         bounds = [0, *(m.end() for m in _NEXT_CAMPAIGN.finditer(after[:title_end])), title_end]
         for i, (start, end) in enumerate(itertools.pairwise(bounds)):
             title = re.sub(r"\s(?:và|cùng)\s*$", "", after[start:end]).strip().rstrip(".")
@@ -321,7 +334,7 @@ def _unquoted_name(title: str) -> list[str]:
     if not match:
         return []
     name = match.group("name")
-    if actor_at(name) or _OCCASION.match(fold(name)) or re.match(r"[Nn]ăm\b", name):
+    if actor_at(name) or _OCCASION.match(fold(name)) or re.match(r"[Nn]ăm\b|[A-ZĐ]{2,6}$", name):
         return []
     return [name]
 

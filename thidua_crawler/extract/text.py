@@ -23,6 +23,13 @@ def normalize(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def normalize_paragraphs(text: str | None) -> str:
+    """:func:`normalize` within each paragraph, the paragraphs kept: text from elsewhere than
+    the crawl's cleaning ("Tịnh  Biên" with two spaces) reads as the crawl's does. A no-op on
+    text the crawl has cleaned, so evidence offsets still point into the stored fields."""
+    return "\n\n".join(p for p in (normalize(part) for part in (text or "").split("\n\n")) if p)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics ("Thi đua" -> "thi dua"), for lenient matching.
 

@@ -181,7 +181,7 @@ def _unit(m: re.Match[str]) -> Unit | None:
         name = m.group("bname")
         place_kind = _kind(m, "b")
         if name:
-            name, cut = _trim_name(name)
+            name, cut = _trim_name(name, m.group("bare")[0].isupper())
             end -= cut
             text = text[: len(text) - cut]
         if m.group("bhcm"):
@@ -206,7 +206,7 @@ def _unit(m: re.Match[str]) -> Unit | None:
             place_text = m.group("kname")
         elif kind:
             if name:
-                name, cut = _trim_name(name)
+                name, cut = _trim_name(name, m.group("place")[0].isupper())
                 end -= cut
                 text = text[: len(text) - cut]
             place_text, place_level = f"{kind[0]} {name or ''}".strip(), kind[1]
@@ -234,8 +234,12 @@ def _head(written: str) -> tuple[str, str | None]:
     return written, None
 
 
-def _trim_name(name: str) -> tuple[str, int]:
-    """A place name without the person's name that may follow it: (name, characters cut)."""
+def _trim_name(name: str, capitalised_kind: bool = False) -> tuple[str, int]:
+    """A place name without the person's name that may follow it: (name, characters cut).
+
+    After a capitalised kind a name that reads like a person's is the place's own ("Phường
+    Nguyễn Thái Bình", a ward named after a hero); after "phường" it is a person's ("UBND
+    phường Nguyễn Văn A")."""
     words = name.split(" ")
     if name in _known_names():
         return name, 0
@@ -244,6 +248,8 @@ def _trim_name(name: str) -> tuple[str, int]:
             kept = " ".join(words[:i])
             return kept, len(name) - len(kept)
     if words[0] in SURNAMES and len(words) >= 3:
+        if capitalised_kind:
+            return name, 0
         return "", len(name) + 1  # a person's name right after the kind: no place name
     for i in range(1, len(words) - 1):
         if words[i] in SURNAMES:
