@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thidua_crawler.extract import extract_facts, extract_places
+from thidua_crawler.extract.text import normalize, normalize_paragraphs
 from thidua_crawler.parsing import parse_article
 from thidua_crawler.sample_site import SITE_ROOT
 
@@ -101,3 +102,11 @@ def test_parse_article_never_fails(html: bytes) -> None:
     within_time(started, html.decode("utf-8", "replace"))
     assert isinstance(page.body, str)
     assert page.published_at is None or page.published_at.utcoffset() is not None
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Ấế\u0301\u00a0\u200b\t\n")), max_size=40))
+def test_normalising_paragraphs_has_a_fast_path_that_changes_nothing(text: str) -> None:
+    """Extraction normalises text that did not come through the crawl's cleaning; its shortcut
+    for clean text must give exactly what the full normalisation gives."""
+    full = "\n\n".join(p for p in (normalize(part) for part in text.split("\n\n")) if p)
+    assert normalize_paragraphs(text) == full

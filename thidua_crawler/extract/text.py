@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\ufeff]")
+#: What :func:`normalize_paragraphs` would change: odd or doubled spaces, zero-width characters,
+#: space at a paragraph's edge, empty paragraphs.
+_UNCLEAN = re.compile(r"[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\u2060\ufeff]|  |^\s|\s$|"
+                      r"\s\n\n|\n\n\s")
 
 
 def normalize(text: str | None) -> str:
@@ -27,7 +31,11 @@ def normalize_paragraphs(text: str | None) -> str:
     """:func:`normalize` within each paragraph, the paragraphs kept: text from elsewhere than
     the crawl's cleaning ("Tịnh  Biên" with two spaces) reads as the crawl's does. A no-op on
     text the crawl has cleaned, so evidence offsets still point into the stored fields."""
-    return "\n\n".join(p for p in (normalize(part) for part in (text or "").split("\n\n")) if p)
+    if not text:
+        return ""
+    if unicodedata.is_normalized("NFC", text) and not _UNCLEAN.search(text):
+        return text  # the crawl's own text: nothing to do, and no time spent doing it
+    return "\n\n".join(p for p in (normalize(part) for part in text.split("\n\n")) if p)
 
 
 def fold(text: str) -> str:
