@@ -81,6 +81,7 @@ _LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|
 #: phát động ...".
 _BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(quận|huyện|thị xã|phường|xã)\s+"
                            r"(?:(?:đã|cũng|vừa|sẽ|chính thức)\s+)*$")
+_PAST_YEAR_OPENING = re.compile(r"(?:Trong\s+)?[Nn]ăm\s+(qua|\d{4})\s*,")
 #: Before the one who speaks for a body: "..., lãnh đạo Ủy ban MTTQ ... cho biết".
 _LEADER = re.compile(r"^(?:lãnh đạo|đại diện)\s+")
 #: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
@@ -246,6 +247,8 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
             continue
         if not _CAMPAIGN.match(after) or _REVIEW.search(text[: verb.start()]) or _REVIEW_AFTER.match(after):
             continue
+        if _in_past_year(text, published):
+            continue
         title_end = _title_end(after)
         clause_end = text.find(";", object_start)
         clause_after = text[object_start : clause_end if clause_end >= 0 else len(text)]
@@ -277,6 +280,16 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
                 period=_period(clause_after),
             ))
     return found
+
+
+def _in_past_year(text: str, published: date | None) -> bool:
+    """ "Năm 2017, xã đã phát động ...", "Năm qua, ...": a sentence about a year before the
+    article's reviews it."""
+    opening = _PAST_YEAR_OPENING.match(text)
+    if not opening:
+        return False
+    year = opening.group(1)
+    return year == "qua" or (published is not None and int(year) < published.year)
 
 
 def _title_end(after: str) -> int:
