@@ -5,6 +5,8 @@ module (``scrapy report`` and ``thidua_crawler/report.py`` were two different th
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +86,17 @@ def test_required_fields_are_those_that_cannot_be_null() -> None:
     assert required == ["_id", "url", "source", "article_id", "title", "tags", "body", "images",
                         "districts", "communes", "campaign_launches", "award_counts",
                         "first_seen_at", "crawled_at", "content_hash", "extractor_version"]
+
+
+def test_every_import_path_the_docs_name_resolves() -> None:
+    """Researchers copy ``thidua_crawler.x.y`` from README.md and docs/: each must import."""
+    docs = [PACKAGE.parent / "README.md", *(PACKAGE.parent / "docs").glob("*.md")]
+    named = {m for path in docs
+             for m in re.findall(r"thidua_crawler(?:\.[A-Za-z_]\w*)+", path.read_text(encoding="utf-8"))}
+    assert {"thidua_crawler.feeds.ChangedArticles", "thidua_crawler.records.from_document"} <= named
+    for dotted in sorted(named):
+        try:
+            importlib.import_module(dotted)  # a module ("python -m thidua_crawler.evaluation")
+        except ModuleNotFoundError:
+            module, _, name = dotted.rpartition(".")
+            assert hasattr(importlib.import_module(module), name), dotted
