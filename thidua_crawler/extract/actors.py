@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from thidua_crawler.extract.units import CAP_WORD, Unit, find_units, role_level, role_pattern
-from thidua_crawler.vocab import UNKNOWN
+from thidua_crawler.vocab import COMMUNE, DISTRICT, NATIONAL, UNKNOWN
 
 #: A person's name: two to four capitalised words ("Nguyễn Văn A", "Trần Sỹ Thanh").
 _PERSON = rf"{CAP_WORD}(?: {CAP_WORD}){{1,3}}"
@@ -32,18 +32,24 @@ _STACK_JOIN = re.compile(r"^(?:, |,? kiêm | và )$")
 _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|Theo|giữa|tới|đến|cùng|trên địa bàn|"
                        r"thành lập|đối với|do|được|Ngày|ngày|chào mừng|hướng tới|tiến tới|kỷ niệm|"
                        # "bầu ... đại biểu HĐND các cấp", "Ngày truyền thống Hội ...": not the actor
-                       r"đại biểu|bầu cử|truyền thống|vinh dự|danh hiệu))\s*$")
+                       r"đại biểu|bầu cử|truyền thống|vinh dự|danh hiệu|phối hợp)"
+                       # "khẳng định của đồng chí Chủ tịch ...": the honorific does not free it
+                       r"(?:\s+(?:đồng chí|ông|bà))?)\s*$")
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
 _NOT_AN_ACTOR = re.compile(r"Chủ tịch Hồ Chí Minh|Bác Hồ")
 _DASH = re.compile(r"\s?[-–]\s?")
 _AND = re.compile(r" và |, ")
+#: A province or centrally-run city named alone, after a unit in it.
+_PROVINCE_ALONE = re.compile(r"TP\.? ?HCM|TPHCM|TP\.? Hà Nội|Hà Nội|(?:tỉnh|thành phố|TP) [A-ZĐ]\S*(?: \S+)?")
+_BELOW_PROVINCE = frozenset({DISTRICT, COMMUNE})
 #: A unit that is a place alone ("xã Cổ Bi", "huyện Gia Lâm").
 _PLACE_ONLY = re.compile(r"(?i:quận|huyện|thị xã|phường|xã|thị trấn) \S")
 #: An actor who attends ("Thủ tướng ... đã dự hội nghị ...") is a guest, not the one who launches.
 _ATTENDS = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?,?\s*(?:(?:đã|cũng|về)\s+)*"
-                      r"(?:dự|tham dự|chứng kiến|đến dự)\b")
+                      # (not "đã đến dự và phát động": a guest who also launches)
+                      r"(?:dự|tham dự|chứng kiến|đến dự)\b(?!\s+và\s*$)")
 
 
 @dataclass(frozen=True)
@@ -120,11 +126,16 @@ def _joined_places(text: str, found: list[Actor]) -> list[Actor]:
 
 def _appositions(text: str, found: list[Actor]) -> list[Actor]:
     """ "UBND huyện Mê Linh - Cụm trưởng Cụm thi đua số 9": a unit named with the role it holds
-    is one actor, the unit."""
+    is one actor, the unit; so is "UBND phường Hòa Hưng, TPHCM" (a unit and the province it is
+    in)."""
     merged: list[Actor] = []
     for actor in found:
         last = merged[-1] if merged else None
-        if (last and last.position is None and last.body and actor.position and not actor.person
+        if last and last.body and actor.body and not actor.position and (
+                text[last.end : actor.start] == ", " and _PROVINCE_ALONE.fullmatch(actor.body.text)
+                and last.body.level in _BELOW_PROVINCE):
+            merged[-1] = Actor(last.start, actor.end, last.person, last.position, last.body)
+        elif (last and last.position is None and last.body and actor.position and not actor.person
                 and _DASH.fullmatch(text[last.end : actor.start])):
             merged[-1] = Actor(last.start, actor.end, None, None, last.body)
         else:
@@ -209,6 +220,9 @@ def _stack(text: str, group: list[_Piece], units: list[Unit]) -> Actor:
         person = before.group(1)
         start = before.start()
     bodies = [p.unit for p in group if p.unit is not None]
+    # "Thủ tướng Chính phủ, Chủ tịch Hội đồng ...": the Government is the state body of the stack
+    bodies += [Unit("Chính phủ", p.end - len("Chính phủ"), p.end, "Chính phủ", NATIONAL)
+               for p in group if p.unit is None and text.endswith("Chính phủ", p.start, p.end)]
     body = min(bodies, key=_rank) if bodies else None
     return Actor(start, end, person, position, body)
 

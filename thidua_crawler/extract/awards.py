@@ -20,6 +20,7 @@ from thidua_crawler.vocab import (
     AWARDED,
     CENTRAL,
     CENTRAL_OR_CITY,
+    CITY,
     GRASSROOTS,
     NATIONAL,
     PROPOSED,
@@ -113,6 +114,7 @@ _AWARD_VERB_RE = re.compile(_AWARD_VERB)
 #: ("xét, tặng" is one predicate: consider and confer.)
 _SUBJECTLESS_VERB = re.compile(rf"(?:^|(?<!xét)[,;]|\svà|đồng thời)\s*{_ADVERBS}{_AWARD_VERB}")
 _AND_CITY = re.compile(r"\s(?:và|,)\s(?:của\s)?(?:UBND\s)?(?:thành phố|TP)\b")
+_CENTRE_AND = re.compile(r"(?:Trung ương|[Bb]ộ,? (?:[Nn]gành )?)\s?(?:và|,)\s$")
 _CITY_AND = re.compile(r"(?:UBND|Ủy ban nhân dân)\s(?:tỉnh|thành phố|TP)(?:\s[A-ZĐ]\w*){0,3},?\s(?:và\s)?"
                        r"(?:các\s)?(?:[Bb]ộ,?\s)?(?:[Nn]gành\s)?$")
 #: A head of a unit confers at the grassroots level, whatever the unit ("Giám đốc Công an TP").
@@ -120,8 +122,11 @@ _HEAD_ROLE = r"(?:(?:Phó |Tổng )?Giám đốc|Hiệu trưởng|Thủ trưởn
 _HEAD_OF_UNIT = re.compile(rf"{_HEAD_ROLE}\s+$")
 _ROLE_BEFORE = re.compile(rf"(?:{ROLES})\s+$")
 #: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
-_HEAD_CONFERS = re.compile(rf"{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty|"
-                           rf"{CAP_WORD}(?: [^\s,;.:]+){{0,4}}?))?(?=\s+{_ADVERBS}{_AWARD_VERB})")
+_HEAD_CONFERS = re.compile(rf"(?:{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty|"
+                           rf"{CAP_WORD}(?: [^\s,;.:]+){{0,4}}?))?"
+                           # "tổng công ty đã khen thưởng 29 cá nhân": an enterprise confers
+                           rf"|(?<![\w ]{{2}} )(?:[Tt]ổng công ty|[Cc]ông ty|[Dd]oanh nghiệp|[Nn]hà trường))"
+                           rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
 #: Titles conferred at the grassroots, for a count with no authority of its own (a national or
 #: city emulation fighter is left to its authority or its "cấp").
 _TITLE_LEVELS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -448,7 +453,8 @@ def _level_cues(text: str) -> list[_Cue]:
         role = _ROLE_BEFORE.search(before)
         start = unit.start - len(role.group(0)) if role else unit.start
         level = GRASSROOTS if head else unit.level
-        if level == CENTRAL and (_AND_CITY.match(text, unit.end) or _CITY_AND.search(before)):
+        if (level == CENTRAL and (_AND_CITY.match(text, unit.end) or _CITY_AND.search(before))) or (
+                level == CITY and _CENTRE_AND.search(before)):  # "Trung ương và Thành phố"
             level = CENTRAL_OR_CITY  # "Bằng khen Bộ Giáo dục và Đào tạo và thành phố"
         cues.append(_Cue(start, unit.end, level, text[start : unit.end], False))
     cues += [_Cue(m.start(), m.end(), GRASSROOTS, m.group(0), False)

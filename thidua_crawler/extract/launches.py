@@ -53,35 +53,40 @@ _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nh
                      # "Giai đoạn 2015-2020, TP Sông Công đã phát động các phong trào ...": a past term
                      r"^(?:Trong )?[Gg]iai đoạn \d{4}\s?[-–]\s?\d{4},.*\bđã\s+$|"
                      # "Tổng kết 25 năm phát động phong trào ...": the anniversary of a launch
-                     r"[Tt]ổng kết \d+ (?:năm )?(?:thực hiện )?$")
+                     r"[Tt]ổng kết \d+ (?:năm )?(?:thực hiện )?$|"
+                     # "Hướng tới ... 30 năm phát động phong trào ...": an anniversary
+                     r"\b\d+ năm\s+$")
 #: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
 _REVIEW_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:sôi nổi|rộng khắp|sâu rộng)\b")
 #: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.
-_NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:đợt (?:cao điểm )?thi đua|phong trào|"
-                            r"cuộc vận động)\b)")
+_NEXT_CAMPAIGN = re.compile(r"\s(?:và|cùng)\s(?=(?:các |cuộc )?(?:[Đđ]ợt (?:cao điểm )?thi đua|[Pp]hong trào|"
+                            r"[Cc]uộc vận động)\b)")
 #: Before a quoted span: the last of these words says whether it names the campaign or something
 #: else (an anniversary's "Lời kêu gọi thi đua ái quốc", a contest, a reviewed campaign, the
 #: year's theme, a campaign a unit leads).
 _NAME_OR_NOT = re.compile(r"(?P<theme>chủ đề (?:của )?năm(?: \d{4})?|"
                           r"dẫn đầu (?:trong )?phong trào(?: thi đua)?)"
                           r"|(?P<name>phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên|khẩu hiệu)"
-                          r"|(?P<other>kỷ niệm|chào mừng|hướng tới|[Cc]uộc thi|[Hh]ội thi|[Hh]ội thảo|"
-                          r"[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày|tinh thần)")
+                          r"|(?P<other>kỷ niệm|chào mừng|hướng tới|mục tiêu|[Cc]uộc thi|[Hh]ội thi|"
+                          r"[Hh]ội thảo|[Tt]ọa đàm|[Dd]iễn đàn|[Hh]ội nghị|tổng kết|sơ kết|Ngày|tinh thần)")
 #: "... phát động đợt thi đua ... và triển khai phong trào “...”": the launch's words end where
 #: another verb is coordinated, and what follows is that verb's.
 _OTHER_VERB = re.compile(r"\svà\s(?:triển khai|tổng kết|sơ kết|thực hiện|hưởng ứng|tổ chức|trao|tặng|"
                          r"tuyên dương|biểu dương|khen thưởng|ký kết)\b")
 _DASHES = re.compile(r"[–—‒−]")
 #: Quoted spans; the press often opens with one mark and closes with another ("...”).
-_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»")
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»|(?<!\w)'([^']+)'(?!\w)")
 _NAME_CONTEXT = re.compile(r"(?:phong trào|thi đua|mô hình|cuộc vận động|chủ đề|với tên)[^“\"‘«;]{0,60}$")
 _OCCASION = re.compile(r"(?:chào mừng|kỷ niệm|hướng tới)\s+[^,;(]+")
-_LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)")
+_LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|ngày) \S+)"
+                         r"|\b((?:sáng|chiều|tối|trưa) nay)\b")
 #: A place's kind alone as the subject: "Nhân dịp này, quận đã phát động ...", "..., thị xã vừa
 #: phát động ...".
 _BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(quận|huyện|thị xã|phường|xã)\s+"
                            r"(?:(?:đã|cũng|vừa|sẽ|chính thức)\s+)*$")
 _PAST_YEAR_OPENING = re.compile(r"(?:Trong\s+)?[Nn]ăm\s+(qua|\d{4})\s*,")
+#: A launched thing named only by its sort, as a later mention does ("phát động phong trào,").
+_GENERIC_TITLE = re.compile(r"(?:các )?(?:[Pp]hong trào|[Đđ]ợt thi đua|[Tt]hi đua)(?: thi đua)?")
 #: Before the one who speaks for a body: "..., lãnh đạo Ủy ban MTTQ ... cho biết".
 _LEADER = re.compile(r"^(?:lãnh đạo|đại diện)\s+")
 #: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
@@ -260,7 +265,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
             _LEADER.sub("", after[title_end:].lstrip(", ")))
         later = _LATER_DATE.search(clause_after)  # "... tổ chức lễ phát động ... vào sáng 7-8"
         day = _event_date(text[: verb.start()], published) or (
-            _event_date(later.group(1), published) if later else None)
+            _event_date(later.group(1) or later.group(2), published) if later else None)
         launcher = actor.record() if actor else dict(NO_LAUNCHER)
         if bare:
             launcher = {**NO_LAUNCHER, "body": bare.group(1), "unit": bare.group(1),
@@ -294,7 +299,7 @@ def _in_past_year(text: str, published: date | None) -> bool:
 
 def _title_end(after: str) -> int:
     """Where the launched thing's wording ends: a comma, semicolon or bracket outside quotes."""
-    quote_close = {"“": "”", '"': '"', "‘": "’", "«": "»"}
+    quote_close = {"“": "”", '"': '"', "‘": "’", "«": "»", "'": "'"}
     closing = None
     for i, ch in enumerate(after):
         if closing:
@@ -414,6 +419,8 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
     a shared occasion, name or wording, or the same launching body with no rival names."""
     if any(other.sentence is mention.sentence for other in launch.mentions):
         return False  # "phát động X và Y": one sentence, two campaigns
+    if not mention.names and _GENERIC_TITLE.fullmatch(mention.title):
+        return True  # "... và chính thức phát động phong trào, Thủ tướng ...": the one just named
     for other in launch.mentions:
         if not _compatible_kinds(other, mention):
             continue

@@ -68,7 +68,9 @@ class Sentence:
 # upper-case letter, a digit, an opening quote or bracket; or at a line break. Dots inside
 # numbers ("2.505"), abbreviations like "TP." and "PGS.TS." followed by a name, and dates are
 # kept together because no space follows the dot or because the next word is the name.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“‘«(]?[A-ZÀ-ỸĐ0-9])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“‘«(]?[A-ZÀ-ỸĐ0-9])|\n+"
+                           # "... phong trào 'X'.Chủ trì ...": a full stop glued after a quote
+                           r"|(?<=['\"”’]\.)(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
 _ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|TX|ThS|TS|PGS|GS|BS|KS|Th\.S|NXB|St|Mr|Ms|[A-ZĐ])\.)$")
 #: Longer than any abbreviation above: how far back from a sentence end to look for one.
 _ABBREVIATION_WINDOW = 8

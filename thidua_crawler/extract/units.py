@@ -31,6 +31,8 @@ _STOP_WORDS = (r"tổ|đã|cũng|vừa|sẽ|phát|tại|trong|của|cho|với|đ
          # the place that follows a department's name ("Sở Nội vụ tỉnh Nam Định")
          r"tỉnh|thành phố|quận|huyện|thị xã|thị trấn|phường|xã")
 _LOWER_WORD = rf"(?!(?:{_STOP_WORDS})\b)[^\W\d_{_UP}][\w&]*"
+#: A company, up to the first word that cannot continue a name ("Tổng Công ty Du lịch Sài Gòn").
+_COMPANY = rf"(?:Tổng )?[Cc]ông ty(?: (?!(?:{_STOP_WORDS})\b)[\w&-]+){{1,6}}"
 #: An organisation's name: "Du lịch", "Nông nghiệp và PTNT", "GD&ĐT", "Lao động - Thương binh và Xã hội".
 _ORG_NAME = rf"{CAP_WORD}(?: {_LOWER_WORD}){{0,3}}(?:(?: và| -) {CAP_WORD}(?: {_LOWER_WORD}){{0,3}}){{0,2}}"
 #: Verbs the press sometimes capitalises after a name ("Chủ tịch UBND phường Báo cáo ...").
@@ -66,9 +68,11 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Quận ủy|Quận uỷ|Huyện ủy|Huyện uỷ|Thị ủy|Thị uỷ", None, DISTRICT),
     (r"Đảng [uủ][ỷy] Khối(?: các)? (?:cơ quan|doanh nghiệp)(?: và doanh nghiệp)?", None, None),
     (r"Đảng ủy|Đảng uỷ", None, None),
-    (r"Ủy ban (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam| VN)?|UB ?MTTQ(?: Việt Nam| VN)?|MTTQ(?: Việt Nam| VN)?",
+    (r"Ủy ban Trung ương (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam| ?VN)?", None, CENTRAL),
+    (r"Ủy ban (?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam| ?VN)?|UB ?MTTQ(?: Việt Nam| ?VN)?"
+     r"|MTTQ(?: Việt Nam| ?VN)?",
      "Ủy ban MTTQ Việt Nam", None),
-    (r"Hội đồng [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng", "Hội đồng Thi đua - Khen thưởng", None),
+    (r"Hội đồng [Tt]hi đua\s?[-–,]?\s?[Kk]hen thưởng", "Hội đồng Thi đua - Khen thưởng", None),
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng Trung ương", "Ban Thi đua - Khen thưởng Trung ương",
      CENTRAL),
     (r"Ban [Tt]hi đua\s?[-–]?\s?[Kk]hen thưởng", "Ban Thi đua - Khen thưởng", None),
@@ -77,7 +81,8 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Hội Liên hiệp [Pp]hụ nữ|Hội LHPN", "Hội Liên hiệp Phụ nữ", None),
     (r"Hội Nông dân", "Hội Nông dân", None),
     (r"Hội Liên hiệp [Tt]hanh niên|Hội LHTN", "Hội Liên hiệp Thanh niên", None),
-    (r"Công đoàn(?: ngành)?(?: " + _ORG_NAME + ")?", None, None),
+    (r"Công [Đđ]oàn(?: \(CĐ\))?(?: ngành)?(?: (?:nhà trường|cơ sở)| " + _COMPANY + "| " + _ORG_NAME
+     + ")?", None, None),
     (r"Hội Cựu [Cc]hiến binh", "Hội Cựu chiến binh", None),
     (r"T[Ưư] Đoàn|Trung ương Đoàn", "Trung ương Đoàn", CENTRAL),
     (r"Đoàn Thanh niên(?: Cộng sản Hồ Chí Minh)?", "Đoàn Thanh niên", None),
@@ -131,8 +136,11 @@ def _grammar() -> re.Pattern[str]:
     generic = rf"{word}(?: {word}){{0,3}}"
     name = rf"(?:(?:{known})(?!\w)|{generic})"
     place = (rf"(?:(?P<hcm>TP\.? ?HCM|TPHCM)(?!\w)|(?:{kind('k')})(?: (?P<name>{name}))?"
-             rf"|(?P<capital>Hà Nội|Thủ đô)(?!\w)|(?P<nation>Việt Nam)(?!\w)(?! (?:{kind('n')}|Hà Nội))"
-             rf"|(?P<kname>{known})(?!\w))")
+             rf"|(?P<capital>(?:Thủ đô )?Hà Nội|Thủ đô)(?!\w)"
+             rf"|(?P<nation>Việt Nam)(?!\w)(?! (?:{kind('n')}|Hà Nội))"
+             rf"|(?P<kname>{known})(?!\w)"
+             # "Huyện đoàn Phù Mỹ": a head that names its kind, then any place's name
+             rf"|(?P<ownname>{generic}))")
     head = _HEAD_ALTERNATION
     sep = r"(?:\s?[-–]\s?|, | và )"
     joint = rf"(?P<heads>(?:{head})(?:{sep}(?:{head}))*)"
@@ -181,7 +189,7 @@ def _unit(m: re.Match[str]) -> Unit | None:
         name = m.group("bname")
         place_kind = _kind(m, "b")
         if name:
-            name, cut = _trim_name(name, m.group("bare")[0].isupper())
+            name, cut = _trim_name(name, bool(_CAPITALISED_LOCAL_KIND.match(m.group("bare"))))
             end -= cut
             text = text[: len(text) - cut]
         if m.group("bhcm"):
@@ -206,10 +214,18 @@ def _unit(m: re.Match[str]) -> Unit | None:
             place_text = m.group("kname")
         elif kind:
             if name:
-                name, cut = _trim_name(name, m.group("place")[0].isupper())
+                name, cut = _trim_name(name, bool(_CAPITALISED_LOCAL_KIND.match(m.group("place"))))
                 end -= cut
                 text = text[: len(text) - cut]
             place_text, place_level = f"{kind[0]} {name or ''}".strip(), kind[1]
+        elif not _KIND_IN_HEAD.search(heads[-1]):  # "UBND Nguyễn ...": no place at all
+            end -= len(m.group("place")) + 1
+            text = text[: end - start]
+        else:
+            name, cut = _trim_name(m.group("ownname"))
+            end -= cut
+            text = text[: len(text) - cut]
+            place_text = name
     levels = [lvl for lvl in (_head(h)[1] for h in heads) if lvl]
     level = place_level or (levels[0] if levels else None)
     if len(heads) > 1:
@@ -232,6 +248,12 @@ def _head(written: str) -> tuple[str, str | None]:
         if pattern.match(written):
             return norm or written, level
     return written, None
+
+
+#: Heads that carry their place's kind ("Huyện đoàn", "Tỉnh ủy"): a bare name may follow.
+_KIND_IN_HEAD = re.compile(r"(?:Quận|Huyện|Thị|Thành|Tỉnh) ?(?:ủy|uỷ|đoàn)$")
+#: A local unit's kind written with a capital, as before a ward named after a person.
+_CAPITALISED_LOCAL_KIND = re.compile(r"(?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn) ")
 
 
 def _trim_name(name: str, capitalised_kind: bool = False) -> tuple[str, int]:
