@@ -353,6 +353,7 @@ def bench_after_crawl(db: Any, records: int, env: dict[str, str], tmp: Path) -> 
     """What a crawl adds: ``AFTER_CRAWL`` more records, then the first command after it (it
     reads them into a new part) and the next (two parts, the newer winning)."""
     research_db.fill(db, AFTER_CRAWL, first=records)
+    time.sleep(snapshot.SETTLE.total_seconds() + 1)  # a crawl has ended some time before
     timed = []
     for _ in range(2):
         measured = measure([sys.executable, "-m", "scrapy", *QUESTIONS[1][1]], env, PROJECT,
