@@ -7,8 +7,9 @@ where the local server takes tens of seconds for one ``$group`` over 100,000 rec
 (docs/benchmark.md). Before answering, a command brings the snapshot up to date: it reads
 only the records written since the last refresh (their ``updated_at``, indexed) into a new
 part (one Parquet file per table). The newest part of a record wins; parts are merged when
-they pile up; a collection that lost records, or a change of the tables' columns, rebuilds
-the snapshot.
+they pile up; a change of the tables' columns rebuilds the snapshot, and so does a
+collection that lost records, which the end of each crawl checks (commands do not: counting
+a collection takes SecantusDB seconds, and records are only ever deleted by hand).
 
 Files: ``<data dir>/snapshot/<database>-<server hash>/`` (see README).
 """
