@@ -42,8 +42,8 @@ from thidua_crawler import settings as project_settings
 from thidua_crawler.extract.text import folded_pattern
 
 PROJECT = Path(__file__).resolve().parent.parent
-#: The research database's snapshot is refreshed after this many records, as after a crawl.
-REFRESH_EVERY = 250_000
+#: Records added to a research database to time the commands after a crawl.
+AFTER_CRAWL = 5_000
 SCRIPTS = PROJECT / "scripts"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
@@ -288,32 +288,39 @@ def bench_crawl(pages: int, runs: int, workdir: Path) -> dict[str, list[Measured
 # --- 2. research ----------------------------------------------------------------------------
 
 def bench_research(records: int, workdir: Path, aggregation_timeout: float,
-                   crawl_base: str | None) -> None:
-    server = Server(workdir / f"db-research-{records}")
-    tmp = workdir / f"research-{records}"
+                   crawl_base: str | None, keep: Path | None) -> None:
+    """The researcher commands on a database of ``records`` records; with ``keep``, the
+    database is kept there and a later run reuses it instead of filling it again."""
+    base = keep or workdir
+    server = Server(base / f"db-research-{records}")
+    tmp = base / f"research-{records}"
     tmp.mkdir(parents=True, exist_ok=True)
     env = project_env(server.uri, "research", tmp / "data")
+    filled = tmp / "filled"
     try:
         db = storage.connect(server.uri, 600_000).research
+        if filled.exists():
+            print(f"\nResearch database of {records:,} records: kept from an earlier run")
+        else:
+            db.drop_collection(storage.ARTICLES)
+            seconds = research_db.fill(db, records)
+            filled.touch()
+            print(f"\nResearch database of {records:,} records: filled in {seconds:.0f} s "
+                  f"({records / seconds:,.0f} records/s)")
         settings = Settings()
         settings.setmodule(project_settings)
         settings.setdict({"MONGO_URI": env["MONGO_URI"], "MONGO_DATABASE": "research",
                           "THIDUA_DATA_DIR": env["THIDUA_DATA_DIR"]})
         view = snapshot.Snapshot(snapshot.directory_for(settings))
-        refreshes: list[float] = []
-
-        def refresh() -> None:  # as the end of each crawl does
-            started = time.perf_counter()
-            view.refresh(db)
-            refreshes.append(time.perf_counter() - started)
-
-        seconds = research_db.fill(db, records, REFRESH_EVERY, refresh)
-        print(f"\nResearch database of {records:,} records: filled in {seconds:.0f} s "
-              f"({records / seconds:,.0f} records/s); the snapshot refreshed every "
-              f"{REFRESH_EVERY:,} records in {', '.join(f'{r:.0f}' for r in refreshes)} s")
-        time.sleep(snapshot.SETTLE.total_seconds() + 1)  # else the next refresh reads again
+        shutil.rmtree(view.directory, ignore_errors=True)
+        first = measure([sys.executable, "-m", "scrapy", "stats", "coverage"], env, PROJECT,
+                        tmp / "commands.log")
         size = sum(p.stat().st_size for p in view.directory.rglob("*.parquet"))
-        print(f"snapshot: {size / 1e6:.0f} MB of Parquet")
+        print(f"first build of the snapshot by `stats coverage`, project settings (driver "
+              f"timeout {settings.getint('MONGO_TIMEOUT_MS') / 1000:.0f} s): {first.seconds:.0f} s, "
+              f"peak RSS {first.rss_mb:.0f} MB, {size / 1e6:.0f} MB of Parquet"
+              + ("" if first.returncode == 0 else "  (FAILED)"))
+        time.sleep(snapshot.SETTLE.total_seconds() + 1)  # else the next refresh reads again
         measure([sys.executable, "-c", "import pandas"], env)  # a cold first import is not pandas
         print(f"{'command':<48} {'wall':>7} {'RSS':>7} {'1 aggregation':>14} {'ratio':>6} "
               f"{'pandas':>8} {'RSS':>7}")
@@ -327,6 +334,7 @@ def bench_research(records: int, workdir: Path, aggregation_timeout: float,
                   f"{aggregated:>13}  {_ratio(aggregated, measured.seconds):>6} "
                   + (f"{panda.seconds:7.1f}s {panda.rss_mb:5.0f}MB" if panda else "")
                   + ("" if measured.returncode == 0 else "  (FAILED)"))
+        bench_after_crawl(db, records, env, tmp)
         if crawl_base:
             start = measure([sys.executable, "-m", "scrapy", "crawl", "hanoimoi", *FAST,
                              "-a", "discover=sitemap", "-a", "since=2010-01-01",
@@ -337,7 +345,23 @@ def bench_research(records: int, workdir: Path, aggregation_timeout: float,
                   f"(target: first request within 5 s)")
     finally:
         server.stop()
-        shutil.rmtree(workdir / f"db-research-{records}", ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(workdir / f"db-research-{records}", ignore_errors=True)
+
+
+def bench_after_crawl(db: Any, records: int, env: dict[str, str], tmp: Path) -> None:
+    """What a crawl adds: ``AFTER_CRAWL`` more records, then the first command after it (it
+    reads them into a new part) and the next (two parts, the newer winning)."""
+    research_db.fill(db, AFTER_CRAWL, first=records)
+    time.sleep(snapshot.SETTLE.total_seconds() + 1)  # a crawl has ended some time before
+    timed = []
+    for _ in range(2):
+        measured = measure([sys.executable, "-m", "scrapy", *QUESTIONS[1][1]], env, PROJECT,
+                           tmp / "commands.log")
+        timed.append(f"{measured.seconds:.1f} s, {measured.rss_mb:.0f} MB")
+    db[storage.ARTICLES].delete_many({"article_id": {"$gte": research_db.FIRST_ID + records}})
+    print(f"after {AFTER_CRAWL:,} more records (as a crawl adds them), `{QUESTIONS[1][0]}`: "
+          f"{timed[0]} (reads them), then {timed[1]}")
 
 
 def time_aggregation(db: Any, pipeline: list[dict[str, Any]], timeout: float) -> str:
@@ -400,6 +424,9 @@ def main() -> None:
                         help="comma-separated sizes of research databases ('' for none)")
     parser.add_argument("--aggregation-timeout", type=float, default=120.0)
     parser.add_argument("--skip-crawl", action="store_true")
+    parser.add_argument("--keep", type=Path,
+                        help="keep the research databases in this directory, and reuse them "
+                             "when it holds them (filling 500,000 records takes 10 minutes)")
     parser.add_argument("--real", type=Path, default=PROJECT.parent / "shared" / "real" / "dev.json",
                         help="annotated real passages to time extraction on, when present")
     args = parser.parse_args()
@@ -418,7 +445,7 @@ def main() -> None:
         server, base = serve_mirror(root, workdir)
         try:
             for size in [int(s) for s in args.records.split(",") if s.strip()]:
-                bench_research(size, workdir, args.aggregation_timeout, base)
+                bench_research(size, workdir, args.aggregation_timeout, base, args.keep)
         finally:
             server.terminate()
             server.wait(30)

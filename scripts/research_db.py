@@ -14,7 +14,6 @@ import argparse
 import copy
 import random
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,15 +58,20 @@ def _vary_awards(counts: list[dict[str, Any]], rng: random.Random) -> None:
             count["count"] = sum(parts)
 
 
-def records(n: int, seed: int = 11) -> Any:
-    """``n`` varied records, as documents ready to insert."""
+#: The article id of the first record.
+FIRST_ID = 5_000_000
+
+
+def records(n: int, seed: int = 11, first: int = 0) -> Any:
+    """``n`` varied records, as documents ready to insert; ``first`` numbers them on from an
+    earlier fill."""
     rng = random.Random(seed)
     sources, units, wards = templates(), districts(), communes()
     span = (LAST - FIRST).total_seconds()
     for i in range(n):
         now = datetime.now(timezone.utc)
         record = copy.deepcopy(sources[i % len(sources)])
-        article = 5_000_000 + i
+        article = FIRST_ID + first + i
         published = FIRST + timedelta(seconds=span * i / n)
         record.update(_id=record_id(article), article_id=article, published_at=published,
                       url=f"{site.DEFAULT_BASE_URL}/bai-viet-{article}.html", lastmod=published,
@@ -80,23 +84,20 @@ def records(n: int, seed: int = 11) -> Any:
         yield to_document(record)
 
 
-def fill(db: Database, n: int, every: int = 0, after: Callable[[], Any] | None = None
-         ) -> float:
-    """Store ``n`` records, calling ``after`` each ``every`` records (as crawls refresh the
-    snapshot when they end); returns the seconds the inserts took."""
+def fill(db: Database, n: int, first: int = 0) -> float:
+    """Store ``n`` records (numbered on from ``first``); returns the seconds the inserts
+    took."""
     storage.ensure_validator(db)
     storage.ensure_indexes(db)
     spent = 0.0
     batch: list[dict[str, Any]] = []
-    for done, doc in enumerate(records(n), start=1):
+    for done, doc in enumerate(records(n, first=first), start=1):
         batch.append(doc)
         if len(batch) >= BATCH or done == n:
             started = time.perf_counter()
             db[storage.ARTICLES].insert_many(batch, ordered=False)
             spent += time.perf_counter() - started
             batch = []
-        if after is not None and (done % every == 0 or done == n):
-            after()
     return spent
 
 

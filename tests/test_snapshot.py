@@ -65,6 +65,26 @@ def test_refresh_reads_only_what_changed(database: Database, tmp_path: Path, mon
     assert counts(snap, changed) == (len(ids) - 1, 0)
 
 
+def test_first_build_reads_every_record_by_windows_of_ids(database: Database, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    """Ids dense, sparse and far apart: the windows widen and narrow, and miss none; each
+    table of a part is one file, however many chunks it was written in."""
+    monkeypatch.setattr(snapshot, "CHUNK", 5)
+    monkeypatch.setattr(snapshot, "WINDOW_MAX", 40)
+    store_sample_records(database)
+    template = database.articles.find_one({"_id": "hanoimoi:1067530"})
+    database.articles.delete_many({})
+    article_ids = [*range(1, 60), *range(500, 5000, 700), 90_000, 90_001]
+    database.articles.insert_many([{**template, "_id": f"hanoimoi:{n}", "article_id": n}
+                                   for n in article_ids])
+    snap = Snapshot(tmp_path / "snapshot")
+    assert snap.refresh(database) == len(article_ids)
+    con = snap.connect()
+    assert sorted(r for (r,) in con.execute("SELECT article_id FROM articles").fetchall()) == (
+        article_ids)
+    assert len(list(snap.directory.glob("*.parquet"))) == len(snapshot.TABLES)
+
+
 def test_refresh_query_uses_the_updated_at_index(database: Database) -> None:
     store_sample_records(database)
     storage.ensure_indexes(database)

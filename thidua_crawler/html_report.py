@@ -62,16 +62,14 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> ReportData:
     count, first, last = con.execute(
         f"SELECT count(*), min(published_at), max(published_at) FROM articles "
         f"WHERE {articles.sql}", articles.params).fetchone()
-    newest = answers.table_query("campaign_launches", filters, ordered=False)  # top 500 below
     return ReportData(
         articles=count, first=first, last=last,
         award_counts=answers.count(con, "award_counts", filters),
         launches=answers.count(con, "campaign_launches", filters),
         awards=list(answers.awards_by_place_year(con, filters)),
         launches_per_year=list(answers.launches_by_year_kind(con, filters)),
-        newest_launches=list(answers.stream(
-            con, f"SELECT * FROM ({newest[0]}) ORDER BY published_at DESC NULLS LAST "
-                 f"LIMIT {LISTED_LAUNCHES}", newest[1])),
+        newest_launches=list(answers.newest(con, "campaign_launches", filters,
+                                            LISTED_LAUNCHES)),
         coverage=list(answers.coverage(con, filters)))
 
 

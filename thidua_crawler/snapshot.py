@@ -6,8 +6,10 @@ with DuckDB, which groups millions of rows in a fraction of a second in bounded 
 where the local server takes tens of seconds for one ``$group`` over 100,000 records
 (docs/benchmark.md). Before answering, a command brings the snapshot up to date: it reads
 only the records written since the last refresh (their ``updated_at``, indexed) into a new
-part file. The newest part of a record wins; parts are merged when they pile up; a
-collection that lost records, or a change of the tables' columns, rebuilds the snapshot.
+part (one Parquet file per table). The newest part of a record wins; parts are merged when
+they pile up; a change of the tables' columns rebuilds the snapshot, and so does a
+collection that lost records, which the end of each crawl checks (commands do not: counting
+a collection takes SecantusDB seconds, and records are only ever deleted by hand).
 
 Files: ``<data dir>/snapshot/<database>-<server hash>/`` (see README).
 """
@@ -18,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import Spider, signals
@@ -51,17 +55,24 @@ TABLES: dict[str, dict[str, str]] = {
         ("articles", [*flat_tables.ARTICLE_COLUMNS, *ARTICLE_EXTRA]),
         ("award_counts", flat_tables.AWARD_COLUMNS),
         ("campaign_launches", flat_tables.LAUNCH_COLUMNS))}
-#: Changes when the tables do: an older snapshot is then rebuilt.
-LAYOUT = hashlib.sha256(json.dumps(TABLES, sort_keys=True).encode()).hexdigest()[:12]
+#: Changes when the tables or the files' layout do: an older snapshot is then rebuilt.
+LAYOUT = hashlib.sha256(json.dumps([TABLES, "one file per part"], sort_keys=True).encode()
+                        ).hexdigest()[:12]
 PARTS_BEFORE_MERGE = 8
 #: Records converted at a time while refreshing, and asked of the server at a time (some
 #: servers, SecantusDB among them, otherwise answer with the whole collection at once).
 CHUNK = 1000
+#: The widest window of article ids a first build asks for at once: ids are unique, so a
+#: window holds at most this many records, however the ids are spread.
+WINDOW_MAX = 8000
+#: Where a first build stops looking if the collection lost records while it was read.
+ID_LIMIT = 2**31
 #: Writes this close to a refresh may not be visible yet: read them again next time.
 SETTLE = timedelta(seconds=5)
 MEMORY_LIMIT = "100MB"
-#: Rows per Parquet row group: small enough that writing one holds little memory.
-ROW_GROUP = 8192
+#: Rows per Parquet row group: small enough that writing one holds little memory (a part
+#: joined into one file buffers a row group of full records: 8,192 cost 40 MB more).
+ROW_GROUP = 2048
 PARQUET = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP}"
 
 
@@ -85,23 +96,31 @@ class Snapshot:
         self.directory = directory
         self.manifest_path = directory / "manifest.json"
 
-    def refresh(self, db: Database) -> int:
-        """Bring the snapshot up to date with the collection; returns the records read."""
+    def refresh(self, db: Database, deletions: bool = True) -> int:
+        """Bring the snapshot up to date with the collection; returns the records read.
+
+        ``deletions`` compares the collection's count with the snapshot's, which SecantusDB
+        answers by reading the whole collection (4.5 s at 500,000 records): the end of a
+        crawl checks, a researcher command does not (records are deleted only by hand)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         with self._locked():
             manifest = self._manifest()
             articles = db[storage.ARTICLES]
-            if manifest["parts"] and self._count(manifest) > articles.estimated_document_count():
+            stored = (articles.estimated_document_count()
+                      if deletions or manifest["watermark"] is None else None)
+            if stored is not None and manifest["parts"] and manifest["records"] > stored:
                 manifest = self._reset()  # records were deleted: start again
-            try:
-                articles.create_index("updated_at", name="updated_at")
-            except OperationFailure as error:  # read-only user: the refresh scans instead
-                logger.info("No index on updated_at (%s)", error.code)
+            for field in ("updated_at", "article_id"):
+                try:
+                    articles.create_index(field, name=field)
+                except OperationFailure as error:  # read-only user: the refresh scans instead
+                    logger.info("No index on %s (%s)", field, error.code)
             started = datetime.now(timezone.utc)
             watermark = manifest["watermark"]
+            records = (articles.find(changed_since(watermark)).batch_size(CHUNK) if watermark
+                       else _by_article_id(articles, stored or 0))
             part = max(manifest["parts"], default=0) + 1
-            newest, read = self._write_part(
-                articles.find(changed_since(watermark)).batch_size(CHUNK), part)
+            newest, read = self._write_part(records, part)
             if read:
                 manifest["parts"].append(part)
             if newest is not None:
@@ -110,25 +129,32 @@ class Snapshot:
                 manifest["watermark"] = (started - SETTLE).isoformat()
             if len(manifest["parts"]) > PARTS_BEFORE_MERGE:
                 manifest["parts"] = self._merge(manifest["parts"])
+            if read:
+                manifest["records"] = self._count(manifest["parts"])
             self.manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
             return read
 
     def connect(self, parts: list[int] | None = None) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with the views ``articles``, ``award_counts`` and
-        ``campaign_launches`` (the newest version of each record)."""
+        ``campaign_launches`` (the newest version of each record).
+
+        Each part's rows count unless a newer part holds the same record: an anti-join
+        against the newer parts' ids, which are few unless a part holds most records."""
         con = self._duckdb()
         parts = self._manifest()["parts"] if parts is None else parts
         for table, columns in TABLES.items():
             if not parts:
                 con.execute(f"CREATE TABLE {table} ({_column_list(columns)})")
                 continue
-            files = self._glob(table)
-            source = f"read_parquet({_literal(files)})"
-            if len(parts) > 1:
-                source = (f"(SELECT * FROM {source} SEMI JOIN (SELECT record_id, max(part) AS "
-                          f"part FROM read_parquet({_literal(self._glob('articles'))}) "
-                          "GROUP BY record_id) USING (record_id, part))")
-            con.execute(f"CREATE VIEW {table} AS SELECT * EXCLUDE (part) FROM {source}")
+            selects = []
+            for index, part in enumerate(parts):
+                source = f"read_parquet({_literal(str(self._file(table, part)))})"
+                newer = [str(self._file("articles", p)) for p in parts[index + 1:]]
+                if newer:
+                    source += (f" ANTI JOIN (SELECT record_id FROM read_parquet({_list(newer)}))"
+                               " USING (record_id)")
+                selects.append(f"SELECT * FROM {source}")
+            con.execute(f"CREATE VIEW {table} AS {' UNION ALL '.join(selects)}")
         return con
 
     def _duckdb(self) -> duckdb.DuckDBPyConnection:
@@ -145,9 +171,13 @@ class Snapshot:
     def _write_part(self, cursor: Iterable[Mapping[str, Any]], part: int
                     ) -> tuple[datetime | None, int]:
         """Convert the records to rows ``CHUNK`` at a time, each chunk through JSON lines to
-        its own Parquet files: memory holds one chunk, whatever the collection's size."""
+        a staged Parquet file (memory holds one chunk, whatever the collection's size), then
+        join each table's staged files into one: a query opens few files, not thousands."""
         newest: datetime | None = None
         read = 0
+        staging = self.directory / "staging"
+        shutil.rmtree(staging, ignore_errors=True)  # what a refresh that died left
+        staging.mkdir()
         con = self._duckdb()
         try:
             for number, chunk in enumerate(_chunks(cursor, CHUNK)):
@@ -156,39 +186,55 @@ class Snapshot:
                           if isinstance(d.get("updated_at"), datetime)]
                 newest = max([*stamps, newest] if newest else stamps, default=None)
                 for table, rows in _tables([from_document(d) for d in chunk]).items():
-                    self._copy(con, table, rows, part, number)
+                    self._stage(con, table, rows, staging / f"{table}-{number:06d}.parquet")
+            if read:
+                for table in TABLES:
+                    staged = _literal(str(staging / f"{table}-*.parquet"))
+                    con.execute(f"COPY (SELECT * FROM read_parquet({staged})) TO "
+                                f"{_literal(str(self._file(table, part)))} ({PARQUET})")
         finally:
             con.close()
+            shutil.rmtree(staging, ignore_errors=True)
         return newest, read
 
-    def _copy(self, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]],
-              part: int, number: int) -> None:
-        staged = self.directory / f"{table}.staged.jsonl"
+    def _stage(self, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]],
+               path: Path) -> None:
+        staged = path.with_suffix(".jsonl")
         with staged.open("w", encoding="utf-8") as out:
             out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         con.execute(
-            f"COPY (SELECT *, {part} AS part FROM read_json({_literal(str(staged))}, "
+            f"COPY (SELECT * FROM read_json({_literal(str(staged))}, "
             f"format = 'newline_delimited', columns = {_struct(TABLES[table])})) TO "
-            f"{_literal(str(self._file(table, part, number)))} ({PARQUET})")
+            f"{_literal(str(path))} ({PARQUET})")
         staged.unlink()
 
     def _merge(self, parts: list[int]) -> list[int]:
-        """Rewrite the newest version of every record into one part."""
+        """Rewrite the newest version of every record of some parts into one part: the newer
+        parts alone while they are smaller than the first (a merge then costs what they
+        hold), else every part."""
+        older, newer = parts[:1], parts[1:]
+        if len(newer) < 2 or self._size(newer) >= self._size(older):
+            older, newer = [], parts
         merged = max(parts) + 1
-        con = self.connect(parts)
+        con = self.connect(newer)
         for table in TABLES:
-            con.execute(f"COPY (SELECT *, {merged} AS part FROM {table}) TO "
-                        f"{_literal(str(self._file(table, merged, 0)))} ({PARQUET})")
+            con.execute(f"COPY (SELECT * FROM {table}) TO "
+                        f"{_literal(str(self._file(table, merged)))} ({PARQUET})")
         con.close()
-        for part in parts:
-            for path in self.directory.glob(f"*-{part:06d}-*.parquet"):
-                path.unlink()
-        return [merged]
+        for part in newer:
+            for table in TABLES:
+                self._file(table, part).unlink()
+        return [*older, merged]
 
-    def _count(self, manifest: Mapping[str, Any]) -> int:
-        if not manifest["parts"]:
+    def _size(self, parts: list[int]) -> int:
+        return sum(self._file("articles", part).stat().st_size for part in parts)
+
+    def _count(self, parts: list[int]) -> int:
+        """The records in the snapshot (kept in the manifest: a command's refresh compares it
+        with the collection's count without reading the snapshot)."""
+        if not parts:
             return 0
-        con = self.connect(manifest["parts"])
+        con = self.connect(parts)
         try:
             return con.execute("SELECT count(*) FROM articles").fetchone()[0]
         finally:
@@ -197,7 +243,7 @@ class Snapshot:
     def _reset(self) -> dict[str, Any]:
         for path in self.directory.glob("*.parquet"):
             path.unlink()
-        return {"layout": LAYOUT, "watermark": None, "parts": []}
+        return {"layout": LAYOUT, "watermark": None, "parts": [], "records": 0}
 
     def _manifest(self) -> dict[str, Any]:
         try:
@@ -206,11 +252,8 @@ class Snapshot:
             return self._reset()
         return manifest if manifest.get("layout") == LAYOUT else self._reset()
 
-    def _file(self, table: str, part: int, number: int) -> Path:
-        return self.directory / f"{table}-{part:06d}-{number:05d}.parquet"
-
-    def _glob(self, table: str) -> str:
-        return str(self.directory / f"{table}-*.parquet")
+    def _file(self, table: str, part: int) -> Path:
+        return self.directory / f"{table}-{part:06d}.parquet"
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -240,6 +283,25 @@ def _tables(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
+def _by_article_id(articles: Collection, stored: int) -> Iterator[dict[str, Any]]:
+    """Every record, read by windows of article ids until ``stored`` have come.
+
+    A first build over a large collection cannot ask for everything at once: SecantusDB
+    gathers a whole result before it answers, which stalled it past the driver's timeout
+    at 500,000 records. A window is widened while it finds few records and narrowed where
+    they are dense, so that each holds about ``CHUNK``."""
+    low, width, read = 0, CHUNK, 0
+    while read < stored and low < ID_LIMIT:
+        window = {"article_id": {"$gte": low, "$lt": low + width}}
+        found = 0
+        for doc in articles.find(window).batch_size(CHUNK):
+            found += 1
+            yield doc
+        read += found
+        low += width
+        width = max(1, min(WINDOW_MAX, width * CHUNK // max(found, CHUNK // 2)))
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
@@ -259,6 +321,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _list(texts: list[str]) -> str:
+    return "[" + ", ".join(map(_literal, texts)) + "]"
+
+
 def _column_list(columns: Mapping[str, str]) -> str:
     return ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
 
@@ -270,7 +336,7 @@ def _struct(columns: Mapping[str, str]) -> str:
 def open_snapshot(settings: Any, db: Database) -> duckdb.DuckDBPyConnection:
     """The snapshot of the database the settings name, brought up to date."""
     snapshot = Snapshot(directory_for(settings))
-    read = snapshot.refresh(db)
+    read = snapshot.refresh(db, deletions=False)
     if read:
         logger.info("Snapshot %s: %d record(s) read from the collection", snapshot.directory, read)
     return snapshot.connect()
