@@ -124,8 +124,9 @@ _ROLE_BEFORE = re.compile(rf"(?:{ROLES})\s+$")
 #: A head who confers without naming the unit: "Hiệu trưởng nhà trường tặng Giấy khen".
 _HEAD_CONFERS = re.compile(rf"(?:{_HEAD_ROLE}(?: (?:nhà trường|đơn vị|cơ quan|doanh nghiệp|công ty|"
                            rf"{CAP_WORD}(?: [^\s,;.:]+){{0,4}}?))?"
-                           # "tổng công ty đã khen thưởng 29 cá nhân": an enterprise confers
-                           rf"|(?<![\w ]{{2}} )(?:[Tt]ổng công ty|[Cc]ông ty|[Dd]oanh nghiệp|[Nn]hà trường))"
+                           # "Dịp này, tổng công ty đã khen thưởng 29 cá nhân": an enterprise that
+                           # opens its clause confers
+                           rf"|(?:^|(?<=[,;:] ))(?:[Tt]ổng công ty|[Cc]ông ty|[Dd]oanh nghiệp|[Nn]hà trường))"
                            rf"(?=\s+{_ADVERBS}{_AWARD_VERB})")
 #: Titles conferred at the grassroots, for a count with no authority of its own (a national or
 #: city emulation fighter is left to its authority or its "cấp").
