@@ -372,15 +372,7 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
     if _NOT_COMMENDATION.search(segment) and not _has_state_form(segment):
         c.count = -1  # a prize or a badge, not a commendation
         return
-    # what follows the count names its own forms; else what precedes it
-    c.forms = _forms(text[c.end : end])
-    named = text[c.end : end] if c.forms else segment
-    if not c.forms:
-        # the forms of the phrase whose verb governs the count: "Thực hiện quy trình xét tặng
-        # danh hiệu A và “Anh hùng Lao động”, ... đề nghị các cấp xét, tặng danh hiệu B cho 10"
-        verbs = list(_AWARD_VERB_RE.finditer(segment))
-        phrase = segment[segment.rfind(",", 0, verbs[-1].start()) + 1 :] if verbs else segment
-        c.forms = _forms(phrase) or _forms(segment)
+    c.forms, named = _forms_of(text[c.end : end], segment)
     cue = _governing_cue(text, counts, i, end, cues, claimed)
     # "Thủ tướng tặng bằng khen cho 14 cá nhân ...; 1 cá nhân ...; 79 tập thể ...": a list item
     # with no verb of its own shares the previous item's authority, forms and status
@@ -400,18 +392,40 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
         c.level = NATIONAL  # an order is the President's, whoever hands it over
     else:
         c.level = cue.level if cue else _title_level(named)
+    c.status = _status_of(text, c, start, end, previous if verbless else None, verbless)
+    year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
+    c.year = int(year.group(1)) if year else None
+
+
+def _forms_of(after: str, segment: str) -> tuple[list[str], str]:
+    """A count's forms and the words that named them: those named after it; else those of the
+    phrase whose verb governs it ("Thực hiện quy trình xét tặng danh hiệu A và “Anh hùng Lao
+    động”, ... đề nghị các cấp xét, tặng danh hiệu B cho 10": B's); else any in its segment."""
+    forms = _forms(after)
+    if forms:
+        return forms, after
+    verbs = list(_AWARD_VERB_RE.finditer(segment))
+    phrase = segment[segment.rfind(",", 0, verbs[-1].start()) + 1 :] if verbs else segment
+    return _forms(phrase) or _forms(segment), segment
+
+
+def _status_of(text: str, c: _Count, start: int, end: int, previous: _Count | None,
+               verbless: bool) -> str:
+    """A count's status from the words around it; a ";" item without a verb of its own takes
+    the list's (``previous``) or the sentence's; a subjectless clause whose authority a
+    proposal before it asks is proposed ("đề nghị UBND tỉnh tặng ...; tặng bằng khen cho ...")."""
     own = text[start : c.start]
     # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
     # stands between the previous count and this one, the clause's verb governs both
     before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
         text[c.clause[0] : c.start])
-    c.status = _status(before, text[c.end : end])
-    if verbless and c.status == UNKNOWN:  # the list's verb, or the sentence's
-        c.status = previous.status if previous else _status(text[: c.clause[0]], "")
-    elif cue is not None and cue.end <= c.clause[0] and _PROPOSING.search(text, 0, cue.start):
-        c.status = PROPOSED  # "đề nghị UBND tỉnh tặng ...; tặng bằng khen cho ..."
-    year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
-    c.year = int(year.group(1)) if year else None
+    status = _status(before, text[c.end : end])
+    if verbless and status == UNKNOWN:
+        return previous.status if previous else _status(text[: c.clause[0]], "")
+    cue = c.cue
+    if cue is not None and cue.end <= c.clause[0] and _PROPOSING.search(text, 0, cue.start):
+        return PROPOSED
+    return status
 
 
 @dataclass(frozen=True)
