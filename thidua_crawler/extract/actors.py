@@ -19,7 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from thidua_crawler.extract.units import CAP_WORD, Unit, find_units, role_level, role_pattern
+from thidua_crawler.extract.units import (
+    CAP_WORD,
+    LOCAL_KINDS,
+    Unit,
+    find_units,
+    role_level,
+    role_pattern,
+)
 from thidua_crawler.vocab import COMMUNE, DISTRICT, NATIONAL, UNKNOWN
 
 #: A person's name: two to four capitalised words ("Nguyễn Văn A", "Trần Sỹ Thanh").
@@ -45,7 +52,7 @@ _AND = re.compile(r" và |, ")
 _PROVINCE_ALONE = re.compile(r"TP\.? ?HCM|TPHCM|TP\.? Hà Nội|Hà Nội|(?:tỉnh|thành phố|TP) [A-ZĐ]\S*(?: \S+)?")
 _BELOW_PROVINCE = frozenset({DISTRICT, COMMUNE})
 #: A unit that is a place alone ("xã Cổ Bi", "huyện Gia Lâm").
-_PLACE_ONLY = re.compile(r"(?i:quận|huyện|thị xã|phường|xã|thị trấn) \S")
+_PLACE_ONLY = re.compile(r"(?i:" + "|".join(LOCAL_KINDS) + r") \S")
 #: An actor who attends ("Thủ tướng ... đã dự hội nghị ...") is a guest, not the one who launches.
 _ATTENDS = re.compile(rf"^(?: {CAP_WORD}(?: {CAP_WORD}){{1,3}})?,?\s*(?:(?:đã|cũng|về)\s+)*"
                       # (not "đã đến dự và phát động": a guest who also launches)

@@ -19,7 +19,7 @@ from thidua_crawler.extract import places
 from thidua_crawler.extract.actors import actor_at, actors, subject_before
 from thidua_crawler.extract.dates import dmy_pattern
 from thidua_crawler.extract.text import Sentence, fold
-from thidua_crawler.extract.units import KIND_LEVELS
+from thidua_crawler.extract.units import KIND_LEVELS, LOCAL_KINDS
 from thidua_crawler.vocab import UNKNOWN
 
 _VERB = re.compile(r"[Pp]hát động")
@@ -82,7 +82,7 @@ _LATER_DATE = re.compile(r"\bvào (?:(?:buổi )?)((?:sáng|chiều|tối|trưa|
                          r"|\b((?:sáng|chiều|tối|trưa) nay)\b")
 #: A place's kind alone as the subject: "Nhân dịp này, quận đã phát động ...", "..., thị xã vừa
 #: phát động ...".
-_BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(quận|huyện|thị xã|phường|xã)\s+"
+_BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(" + "|".join(LOCAL_KINDS) + r")\s+"
                            r"(?:(?:đã|cũng|vừa|sẽ|chính thức)\s+)*$")
 _PAST_YEAR_OPENING = re.compile(r"(?:Trong\s+)?[Nn]ăm\s+(qua|\d{4})\s*,")
 #: A launched thing named only by its sort, as a later mention does ("phát động phong trào,").

@@ -7,12 +7,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+#: Spaces other than the plain one (tabs, no-break and typographic spaces).
+_ODD_SPACE = r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+_SPACES = re.compile(rf"(?: |{_ODD_SPACE})+")
 _ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\ufeff]")
 #: What :func:`normalize_paragraphs` would change: odd or doubled spaces, zero-width characters,
 #: space at a paragraph's edge, empty paragraphs.
-_UNCLEAN = re.compile(r"[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\u2060\ufeff]|  |^\s|\s$|"
-                      r"\s\n\n|\n\n\s")
+_UNCLEAN = re.compile(rf"{_ODD_SPACE}|{_ZERO_WIDTH.pattern}|  |^\s|\s$|\s\n\n|\n\n\s")
 
 
 def normalize(text: str | None) -> str:

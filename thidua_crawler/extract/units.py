@@ -166,6 +166,8 @@ _HEAD_RE = re.compile(_HEAD_ALTERNATION)
 _ABBREVIATION_IN_BRACKETS = re.compile(r" \([A-ZĐ]{2,}\)$")
 #: The level of each kind of place, as written out ("quận" -> "district").
 KIND_LEVELS = {written: level for _, written, level in _PLACE_KINDS}
+#: The kinds of district- and commune-level units, as written ("quận", "thị xã", "phường").
+LOCAL_KINDS = tuple(written for written, level in KIND_LEVELS.items() if level in (DISTRICT, COMMUNE))
 _HEAD_PATTERNS = tuple((re.compile(rf"(?:{_both_spellings(p)})$"), norm, level)
                        for p, norm, level in _HEADS)
 
@@ -253,7 +255,7 @@ def _head(written: str) -> tuple[str, str | None]:
 #: Heads that carry their place's kind ("Huyện đoàn", "Tỉnh ủy"): a bare name may follow.
 _KIND_IN_HEAD = re.compile(r"(?:Quận|Huyện|Thị|Thành|Tỉnh) ?(?:ủy|uỷ|đoàn)$")
 #: A local unit's kind written with a capital, as before a ward named after a person.
-_CAPITALISED_LOCAL_KIND = re.compile(r"(?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn) ")
+_CAPITALISED_LOCAL_KIND = re.compile("(?:" + "|".join(k.capitalize() for k in LOCAL_KINDS) + ") ")
 
 
 def _trim_name(name: str, capitalised_kind: bool = False) -> tuple[str, int]:
