@@ -228,14 +228,9 @@ def _within(layout: site.Layout, moment: datetime) -> bool:
 
 
 def _blocks(container: Selector) -> list[str]:
-    skip = " or ".join(f"ancestor-or-self::{_xpath_name(s)}" for s in site.BODY_SKIP_ANCESTORS)
     lines: list[str] = []
-    for block in container.css(site.BODY_BLOCKS):
-        if block.xpath(f"boolean({skip})").get() == "1":
-            continue
-        if block.xpath("boolean(ancestor::p or ancestor::li or ancestor::blockquote)").get() == "1":
-            continue  # nested block: its text is already in the outer one
-        text = normalize(" ".join(block.css("::text").getall()))
+    for block in container.xpath(_BODY_BLOCKS_XPATH):
+        text = normalize(" ".join(block.root.itertext()))
         if text:
             lines.append(text)
     return lines
@@ -246,6 +241,19 @@ def _xpath_name(css: str) -> str:
     tag, _, cls = css.partition(".")
     tag = tag or "*"
     return f"{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else tag
+
+
+def _body_blocks_xpath() -> str:
+    """One query for the body's text blocks (``site.BODY_BLOCKS``) that lie under none of
+    ``site.BODY_SKIP_ANCESTORS`` and inside no other paragraph, item or quote (whose text
+    already holds theirs): one query a page rather than two for each block."""
+    blocks = " or ".join(f"self::{_xpath_name(b.strip())}" for b in site.BODY_BLOCKS.split(","))
+    skip = " or ".join(f"ancestor-or-self::{_xpath_name(s)}" for s in site.BODY_SKIP_ANCESTORS)
+    return (f"descendant-or-self::*[{blocks}][not({skip})]"
+            "[not(ancestor::p or ancestor::li or ancestor::blockquote)]")
+
+
+_BODY_BLOCKS_XPATH = _body_blocks_xpath()
 
 
 def _body_text(container: Selector) -> str:

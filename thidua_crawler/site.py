@@ -191,7 +191,8 @@ META = {
 JSON_LD = 'script[type="application/ld+json"]::text'
 JSON_LD_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle"})
 
-#: Inside a body container: the blocks that carry text, and the ones that never do.
+#: Inside a body container: the blocks that carry text, and the ones that never do
+#: (each a ``tag``, ``tag.class`` or ``.class``).
 BODY_BLOCKS = "p, h2, h3, h4, blockquote, li"
 BODY_SKIP_ANCESTORS = ("figure", "figcaption", "table.image", ".c-widget-tags", ".related",
                        ".author", "script", "style")
