@@ -15,6 +15,7 @@ lets a wider one skip what the narrower did not read.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -78,6 +79,9 @@ class Knowledge:
     sources: list[Collection] = field(default_factory=list)
     asked: set[int] = field(default_factory=set)
     client: MongoClient | None = None
+    #: One look-up at a time: a listing naming an article another listing's look-up is still
+    #: reading waits for that answer rather than taking the article for new.
+    reading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def load(cls, settings: Any, spider: str, keep_all: bool = False) -> Knowledge:
@@ -101,14 +105,24 @@ class Knowledge:
         sources = [db[storage.ARTICLES]] if keep_all else [db[storage.ARTICLES], db[storage.PAGES]]
         return cls({}, baselines, keep_all, sources, client=client)
 
-    def look_up(self, article_ids: Iterable[int | None]) -> None:
+    async def look_up(self, article_ids: Iterable[int | None]) -> None:
         """Read the stored versions of the articles a listing names, with one query per
-        collection. Should the database fail, the rest of the run crawls everything."""
+        collection, in a worker thread: the crawl goes on while the database answers. Should
+        the database fail, the rest of the run crawls everything."""
+        async with self.reading:
+            ids = self._unasked(article_ids)
+            if ids:
+                await asyncio.to_thread(self._read, ids)
+
+    def _unasked(self, article_ids: Iterable[int | None]) -> list[str]:
+        """The record ids of the articles not asked for yet, now marked asked."""
         wanted = {i for i in article_ids if i is not None} - self.asked
         if not wanted or not self.sources:
-            return
+            return []
         self.asked |= wanted
-        ids = [record_id(i) for i in wanted]
+        return [record_id(i) for i in wanted]
+
+    def _read(self, ids: list[str]) -> None:
         projection = {"article_id": 1, "lastmod": 1, "modified_at": 1, "published_at": 1}
         try:
             for collection in self.sources:
@@ -124,7 +138,9 @@ class Knowledge:
         """Stored, and not changed since by what the listing says."""
         if article_id is None:
             return False
-        self.look_up([article_id])  # a no-op when its listing asked already
+        ids = self._unasked([article_id])  # none when its listing asked already
+        if ids:
+            self._read(ids)
         if article_id not in self.versions:
             return False
         return listed is None or listed <= self.versions[article_id] + TOLERANCE

@@ -143,7 +143,8 @@ class HanoimoiSpider(scrapy.Spider):
                 yield self._listing(self._url(site.SECTION_PATH.format(section=section)),
                                     self.parse_section, section=section)
 
-    def parse_sitemap(self, response: Response, day: str | None = None) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Response, day: str | None = None
+                            ) -> AsyncIterator[Any]:
         """A sitemap index (children chosen by the date in their name) or a urlset."""
         body = response.body
         if body[:2] == b"\x1f\x8b":
@@ -164,13 +165,16 @@ class HanoimoiSpider(scrapy.Spider):
             self._problem("truncated", response, f"more than {self.max_sitemap_urls} entries "
                           "(HANOIMOI_MAX_SITEMAP_URLS); only the first are read")
         if sitemap.type == "sitemapindex":
-            yield from self._each(response, entries,
-                                  lambda entry: self._sitemap_child(response, entry))
+            for request in self._each(response, entries,
+                                      lambda entry: self._sitemap_child(response, entry)):
+                yield request
             return
         self.crawler.stats.inc_value("discovery/sitemap/urls", len(entries))
-        self.known.look_up(site.article_id(response.urljoin(e.get("loc") or "")) for e in entries)
-        yield from self._each(response, entries, lambda entry: self._listed(
-            response.urljoin(entry["loc"]), entry.get("lastmod") or day, None))
+        await self.known.look_up(site.article_id(response.urljoin(e.get("loc") or ""))
+                                 for e in entries)
+        for request in self._each(response, entries, lambda entry: self._listed(
+                response.urljoin(entry["loc"]), entry.get("lastmod") or day, None)):
+            yield request
 
     def _sitemap_child(self, response: Response, entry: dict[str, Any]
                        ) -> scrapy.Request | None:
@@ -188,7 +192,7 @@ class HanoimoiSpider(scrapy.Spider):
         return self._listing(site.on_base(loc, self.base_url), self.parse_sitemap,
                              day=covered.isoformat() if covered else None)
 
-    def parse_rss(self, response: Response, section: str) -> Iterator[Any]:
+    async def parse_rss(self, response: Response, section: str) -> AsyncIterator[Any]:
         if not response.xpath("//channel | //*[local-name()='feed']"):  # XML or HTML parser
             self._problem("wrong_content", response, "not an RSS feed")
             return
@@ -196,23 +200,26 @@ class HanoimoiSpider(scrapy.Spider):
         if not items:
             self._problem("empty", response, "an empty feed")
         self.crawler.stats.inc_value("discovery/rss/items", len(items))
-        self.known.look_up(site.article_id(response.urljoin(link.strip()))
-                           for link in items.xpath("link/text()").getall())
-        yield from self._each(response, items, lambda item: self._listed(
-            response.urljoin((item.xpath("link/text()").get()
-                              or item.xpath("guid/text()").get() or "").strip()),
-            item.xpath("pubDate/text()").get(), section))
+        await self.known.look_up(site.article_id(response.urljoin(link.strip()))
+                                 for link in items.xpath("link/text()").getall())
+        for request in self._each(response, items, lambda item: self._listed(
+                response.urljoin((item.xpath("link/text()").get()
+                                  or item.xpath("guid/text()").get() or "").strip()),
+                item.xpath("pubDate/text()").get(), section)):
+            yield request
 
-    def parse_section(self, response: Response, section: str) -> Iterator[Any]:
+    async def parse_section(self, response: Response, section: str) -> AsyncIterator[Any]:
         """A section page: its article links, then the load-more API from its last article."""
         links = [response.urljoin(h) for h in response.css(site.SECTION_ARTICLE_LINKS).getall()]
         articles = [u for u in dict.fromkeys(links) if site.is_article_url(u)]
         if not articles:
             self._problem("empty", response, "a section page with no article links")
-        self.known.look_up(site.article_id(u) for u in articles)
+        await self.known.look_up(site.article_id(u) for u in articles)
         # The section page shows no dates: check the range once the article is parsed.
-        yield from self._each(response, articles, lambda url: None if self._known(url, None)
-                              else self._article_request(url, section=section, check_range=True))
+        for request in self._each(response, articles, lambda url: None if self._known(url, None)
+                                  else self._article_request(url, section=section,
+                                                             check_range=True)):
+            yield request
         channel = self._channel_id(response)
         if channel and articles:
             yield self._api_request(site.article_id(articles[-1]), channel, section, 1)
@@ -220,8 +227,8 @@ class HanoimoiSpider(scrapy.Spider):
             self.logger.warning("No channel id on %s; load-more skipped (see site.CHANNEL_ID)",
                                 response.url)
 
-    def parse_api(self, response: Response, channel: str, section: str, page: int
-                  ) -> Iterator[Any]:
+    async def parse_api(self, response: Response, channel: str, section: str, page: int
+                        ) -> AsyncIterator[Any]:
         """One load-more page: articles newest first; stop at the first one before ``since``."""
         self.crawler.stats.inc_value("discovery/api/pages")
         try:
@@ -233,8 +240,9 @@ class HanoimoiSpider(scrapy.Spider):
             return
         reached_older = False
         last_id = None
-        self.known.look_up(site.article_id(str(entry.get(k))) for entry in entries
-                           if isinstance(entry, dict) for k in site.API_URL_KEYS if entry.get(k))
+        await self.known.look_up(site.article_id(str(entry.get(k))) for entry in entries
+                                 if isinstance(entry, dict) for k in site.API_URL_KEYS
+                                 if entry.get(k))
         for entry in entries:
             try:
                 url = next((entry[k] for k in site.API_URL_KEYS if entry.get(k)), None)
