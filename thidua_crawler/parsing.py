@@ -1,8 +1,10 @@
 """Article pages to data: one parser per layout, then metadata, then a generic finder.
 
-Pure functions over HTML (parsel only, no Scrapy), so stored pages can be
+Pure functions over HTML (parsel and lxml, no Scrapy), so stored pages can be
 replayed in tests and re-parsed later without a crawl. Every selector comes
-from :mod:`thidua_crawler.site`.
+from :mod:`thidua_crawler.site`, written in parsel's CSS (``::text``,
+``::attr(name)``); each is translated and compiled once, then run on lxml's
+elements, which costs a fifth of a parsel query a page (docs/benchmark.md).
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
+from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 from w3lib.encoding import html_to_unicode
 
 from thidua_crawler import site
@@ -21,6 +26,8 @@ from thidua_crawler.extract.dates import parse_datetime
 from thidua_crawler.extract.text import fold, normalize
 
 REPLACEMENT = "\ufffd"
+#: An element of the page's lxml tree.
+Node = Any
 
 
 @dataclass
@@ -53,15 +60,15 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
     Whatever the body is (JSON, binary), the result is a page, perhaps an empty one.
     """
     text = decode_html(html) if isinstance(html, bytes) else html
-    sel = Selector(text=text, type="html")
-    meta = _metadata(sel)
-    canonical = _first(sel, site.META["canonical"])
+    root = Selector(text=text, type="html").root
+    meta = _metadata(root)
+    canonical = _first(root, site.META["canonical"])
     article_url = canonical if canonical and site.article_id(canonical) else url
     art = ParsedArticle(url=article_url, article_id=site.article_id(article_url))
 
-    layout = next((lay for lay in site.LAYOUTS if sel.css(lay.detect)), None)
+    layout = next((lay for lay in site.LAYOUTS if _select(root, lay.detect)), None)
     art.layout = layout.name if layout else "metadata" if meta.get("title") else "generic"
-    from_layout: dict[str, Any] = _read_layout(sel, layout) if layout else {}
+    from_layout: dict[str, Any] = _read_layout(root, layout) if layout else {}
 
     for name in ("title", "sapo", "author", "section"):
         value = from_layout.get(name) or meta.get(name)
@@ -69,7 +76,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         if value:
             art.paths[name] = layout.name if from_layout.get(name) else "metadata"
     if art.title is None:
-        title = _text_of(sel, site.GENERIC_BODY.title)
+        title = _text_of(root, site.GENERIC_BODY.title)
         art.title = site.GENERIC_BODY.title_suffix.sub("", title) if title else None
         if art.title:
             art.paths["title"] = "generic"
@@ -83,7 +90,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         if published is None:
             art.warnings.append(f"unreadable date text {from_layout['date_text']!r}")
     if published is None and layout is None:
-        published = _first_date_in_text(sel)
+        published = _first_date_in_text(root)
         art.paths["published_at"] = "generic"
     if published is None:
         del art.paths["published_at"]
@@ -95,7 +102,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
     art.tags = from_layout.get("tags") or meta.get("tags") or []
     container = from_layout.get("container")
     if container is None:
-        container = _largest_text_block(sel)
+        container = _largest_text_block(root)
         art.paths["body"] = "generic"
     else:
         art.paths["body"] = layout.name
@@ -103,7 +110,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedArticle:
         art.body = _body_text(container)
         art.images = _images(container)
     if not art.images:
-        art.images = _images(sel)
+        art.images = _images(root)
     if art.section is None:
         art.section = _section_from_url(url)
     replaced = sum(value.count(REPLACEMENT) for value in (art.title or "", art.sapo or "", art.body))
@@ -119,46 +126,66 @@ def decode_html(body: bytes) -> str:
     return html_to_unicode(None, body, default_encoding="utf-8")[1]
 
 
-def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+@cache
+def _query(css: str) -> etree.XPath:
+    """A selector of site.py as a compiled XPath query (parsel's own translation)."""
+    return etree.XPath(css2xpath(css), smart_strings=False)
+
+
+def _select(node: Node, css: str) -> list[Any]:
+    """What ``css`` finds under ``node``: elements, or strings for ``::text`` and ``::attr``."""
+    return _query(css)(node)
+
+
+def _text(found: Any) -> str:
+    """A string found, or an element's text (every text node inside it, as ``::text``)."""
+    return found if isinstance(found, str) else " ".join(found.itertext())
+
+
+def _strings(node: Node, css: str) -> list[str]:
+    return [_text(found) for found in _select(node, css)]
+
+
+def _first(node: Node, queries: tuple[str, ...]) -> str | None:
     for query in queries:
-        for value in sel.css(query).getall():
+        for value in _strings(node, query):
             text = normalize(value)
             if text:
                 return text
     return None
 
 
-def _text_of(sel: Selector, queries: tuple[str, ...]) -> str | None:
+def _text_of(node: Node, queries: tuple[str, ...]) -> str | None:
     """The visible text of the first element any query finds."""
     for query in queries:
-        found = sel.css(query)
+        found = _select(node, query)
         if found:
-            text = normalize(" ".join(found[0].css("::text").getall()))
+            text = normalize(_text(found[0]))
             if text:
                 return text
     return None
 
 
-def _first_date_in_text(sel: Selector) -> datetime | None:
-    for text in sel.css(site.GENERIC_BODY.date_text).getall():
+def _first_date_in_text(node: Node) -> datetime | None:
+    for text in _strings(node, site.GENERIC_BODY.date_text):
         found = parse_datetime(text) if any(ch.isdigit() for ch in text) else None
         if found:
             return found
     return None
 
 
-def _metadata(sel: Selector) -> dict[str, Any]:
+def _metadata(node: Node) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for name in ("title", "sapo", "author", "published", "modified"):
-        meta[name] = _first(sel, site.META[name])
-    section = _first(sel, site.META["section"])
+        meta[name] = _first(node, site.META[name])
+    section = _first(node, site.META["section"])
     meta["section"] = _section_slug(section) if section else None
-    tags = [normalize(t) for t in sel.css(site.META["tags"][0]).getall() if normalize(t)]
+    tags = [normalize(t) for t in _strings(node, site.META["tags"][0]) if normalize(t)]
     if not tags:
-        keywords = _first(sel, site.META["keywords"]) or ""
+        keywords = _first(node, site.META["keywords"]) or ""
         tags = [normalize(k) for k in keywords.split(",") if normalize(k)]
     meta["tags"] = tags
-    for data in _json_ld(sel):
+    for data in _json_ld(node):
         meta["title"] = meta["title"] or normalize(_string(data.get("headline")))
         meta["sapo"] = meta["sapo"] or normalize(_string(data.get("description")))
         meta["published"] = meta["published"] or _string(data.get("datePublished"))
@@ -177,9 +204,9 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _json_ld(sel: Selector) -> list[dict[str, Any]]:
+def _json_ld(node: Node) -> list[dict[str, Any]]:
     found = []
-    for raw in sel.css(site.JSON_LD).getall():
+    for raw in _strings(node, site.JSON_LD):
         try:
             data = json.loads(raw)
         except json.JSONDecodeError:
@@ -195,23 +222,23 @@ def _json_ld(sel: Selector) -> list[dict[str, Any]]:
     return found
 
 
-def _read_layout(sel: Selector, layout: site.Layout) -> dict[str, Any]:
-    author = _text_of(sel, layout.author)
-    date_text = _text_of(sel, layout.date)
+def _read_layout(node: Node, layout: site.Layout) -> dict[str, Any]:
+    author = _text_of(node, layout.author)
+    date_text = _text_of(node, layout.date)
     if author and site.AUTHOR_DATE_SEPARATOR.search(author):
         # "Bảo Vy| 07/04/2023 15:04": the byline carries the date too.
         name, rest = site.AUTHOR_DATE_SEPARATOR.split(author, maxsplit=1)
         author, date_text = name or None, date_text or rest
-    section_href = _first(sel, layout.section) if layout.section else None
-    container = next((sel.css(q)[0] for q in layout.body if sel.css(q)), None)
+    section_href = _first(node, layout.section) if layout.section else None
+    container = next((found[0] for q in layout.body if (found := _select(node, q))), None)
     tags = []
     for query in layout.tags:
-        tags = [normalize(t) for t in sel.css(query).getall() if normalize(t)]
+        tags = [normalize(t) for t in _strings(node, query) if normalize(t)]
         if tags:
             break
     return {
-        "title": _text_of(sel, layout.title),
-        "sapo": _text_of(sel, layout.sapo),
+        "title": _text_of(node, layout.title),
+        "sapo": _text_of(node, layout.sapo),
         "author": author,
         "date_text": date_text,
         "section": _section_from_url(section_href) if section_href else None,
@@ -227,10 +254,10 @@ def _within(layout: site.Layout, moment: datetime) -> bool:
     return after_start and before_end
 
 
-def _blocks(container: Selector) -> list[str]:
+def _blocks(container: Node) -> list[str]:
     lines: list[str] = []
-    for block in container.xpath(_BODY_BLOCKS_XPATH):
-        text = normalize(" ".join(block.root.itertext()))
+    for block in _BODY_BLOCKS(container):
+        text = normalize(_text(block))
         if text:
             lines.append(text)
     return lines
@@ -253,35 +280,35 @@ def _body_blocks_xpath() -> str:
             "[not(ancestor::p or ancestor::li or ancestor::blockquote)]")
 
 
-_BODY_BLOCKS_XPATH = _body_blocks_xpath()
+_BODY_BLOCKS = etree.XPath(_body_blocks_xpath())
+_CHILD_PARAGRAPHS = etree.XPath("./p")
 
 
-def _body_text(container: Selector) -> str:
+def _body_text(container: Node) -> str:
     """Paragraphs joined by a blank line; boilerplate is dropped later, in text cleaning."""
     return "\n\n".join(_blocks(container))
 
 
-def _images(sel: Selector) -> list[dict[str, str | None]]:
+def _images(node: Node) -> list[dict[str, str | None]]:
     images = []
-    for figure in sel.css(site.IMAGES):
+    for figure in _select(node, site.IMAGES):
         src = _first(figure, site.IMAGE_SRC)
         if not src or site.THUMBNAIL_URL.search(src):
             continue
-        caption = normalize(" ".join(figure.css(site.IMAGE_CAPTION).getall()))
+        caption = normalize(" ".join(_strings(figure, site.IMAGE_CAPTION)))
         images.append({"url": src, "caption": caption or None})
     return images
 
 
-def _largest_text_block(sel: Selector) -> Selector | None:
+def _largest_text_block(node: Node) -> Node | None:
     """The element whose own paragraphs hold the most text: an unknown layout's body.
 
     Only direct child paragraphs count, so a wrapper that also holds asides and
     related links loses to the element that holds the text itself.
     """
     best, best_len = None, site.GENERIC_BODY.min_chars - 1
-    for candidate in sel.css(site.GENERIC_BODY.candidates):
-        paragraphs = candidate.xpath("./p")
-        length = sum(len(normalize(" ".join(p.css("::text").getall()))) for p in paragraphs)
+    for candidate in _select(node, site.GENERIC_BODY.candidates):
+        length = sum(len(normalize(_text(p))) for p in _CHILD_PARAGRAPHS(candidate))
         if length > best_len:
             best, best_len = candidate, length
     return best
