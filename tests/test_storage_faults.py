@@ -199,3 +199,52 @@ def test_preparing_a_new_database_from_many_crawls_at_once(database: Database) -
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: prepare(), range(8)))
     assert results == [True] * 8
+
+
+def new(article_id: int, **fields: object) -> UpdateOne:
+    """The upsert of an article its writer found not stored."""
+    return storage.article_update(record(article_id, **fields), NOW, new=True)
+
+
+def stored(database: Database, article_id: int) -> dict:
+    return database.articles.find_one({"_id": f"hanoimoi:{article_id}"})
+
+
+def test_a_new_article_is_stored_as_its_upsert_would_store_it(database: Database,
+                                                               tmp_path: Path) -> None:
+    writer = storage.Writer(database, Spool(tmp_path / "spool.jsonl"), retries=0)
+    assert isinstance(new(1), storage.NewDocumentUpsert) and not isinstance(
+        update(1), storage.NewDocumentUpsert)
+    assert writer.write("articles", [new(1, body="x")]) == storage.WriteResult(inserted=1)
+    assert writer.write("articles", [update(2, body="x")]) == storage.WriteResult(inserted=1)
+    one, two = stored(database, 1), stored(database, 2)
+    assert one["first_seen_at"] == two["first_seen_at"] == NOW
+    assert {k: v for k, v in one.items() if k not in ("_id", "article_id", "title",
+                                                      "content_hash")} == {
+        k: v for k, v in two.items() if k not in ("_id", "article_id", "title", "content_hash")}
+
+
+def test_a_new_article_stored_meanwhile_is_upserted_not_refused(
+        database: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Another writer stored it between the look-up and the write: the insert's duplicate key
+    sends it again as the upsert, which keeps the first sighting."""
+    writer = storage.Writer(database, Spool(tmp_path / "spool.jsonl"), retries=0)
+    earlier = NOW - timedelta(days=3)
+    database.articles.insert_one({**record(2), "first_seen_at": earlier, "body": "old"})
+    with caplog.at_level(logging.ERROR):
+        result = writer.write("articles", [new(1), new(2, body="new"), new(3)])
+    assert result == storage.WriteResult(inserted=2, updated=1)
+    assert stored(database, 2)["body"] == "new" and stored(database, 2)["first_seen_at"] == earlier
+    assert database.articles.count_documents({}) == 3
+    assert not caplog.records and not (tmp_path / "spool.jsonl").exists()
+
+
+def test_a_new_article_the_server_refuses_is_spooled_as_an_upsert(database: Database,
+                                                                   tmp_path: Path) -> None:
+    storage.ensure_validator(database)  # the bare test record lacks required fields
+    spool = Spool(tmp_path / "spool.jsonl")
+    result = storage.Writer(database, spool, retries=0).write("articles", [new(1)])
+    assert result == storage.WriteResult(spooled=1)
+    [entry] = list(spool.entries())
+    assert entry["upsert"] is True and entry["filter"] == {"_id": "hanoimoi:1"}
+    assert entry["update"]["$setOnInsert"]["first_seen_at"] == NOW

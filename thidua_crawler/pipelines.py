@@ -287,10 +287,11 @@ class MongoPipeline(_MongoBatchPipeline):
         self.stats.inc_value(f"articles/{change}")
         record = {k: v for k, v in adapter.items() if k not in ("raw_html", "change")}
         record["updated_at"] = datetime.now(timezone.utc)  # the snapshot refreshes from it
-        await self.queue((record, now, known if change == feeds.CHANGED else None))
+        await self.queue((record, now, known if change == feeds.CHANGED else None,
+                          change == feeds.NEW))
         return item
 
-    def operation(self, entry: tuple[dict[str, Any], datetime, dict | None]) -> UpdateOne:
+    def operation(self, entry: tuple[dict[str, Any], datetime, dict | None, bool]) -> UpdateOne:
         return storage.article_update(*entry)
 
     def _known(self, record_id: str) -> asyncio.Future:

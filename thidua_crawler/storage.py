@@ -16,7 +16,7 @@ from typing import Any
 
 import bson
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
+from pymongo import ASCENDING, DESCENDING, InsertOne, MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import (
@@ -59,6 +59,8 @@ HISTORY_LENGTH = 10
 RESULT_KEYS = ("inserted", "updated", "unchanged", "spooled", "refused")
 #: The server's answer to creating a collection that exists.
 NAMESPACE_EXISTS = 48
+#: The server's answer to inserting a document whose ``_id`` is stored already.
+DUPLICATE_KEY = 11000
 #: MongoDB's document size limit.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: The field that says how new a stored document is; replay never goes back in time.
@@ -118,12 +120,26 @@ def ensure_validator(db: Database) -> bool:
     return True
 
 
+class NewDocumentUpsert(UpdateOne):
+    """The upsert of a document its writer found not stored, which :class:`Writer` sends as
+    an insert: the local server does half the work for an insert (docs/benchmark.md). Should
+    the document have been stored meanwhile, the insert's duplicate key error has it sent
+    again as the upsert it is; spooled, it is that upsert."""
+
+    def as_insert(self) -> InsertOne:
+        return InsertOne({**self._doc.get("$setOnInsert", {}), **self._doc["$set"]})
+
+    def as_upsert(self) -> UpdateOne:
+        return UpdateOne(self._filter, self._doc, upsert=True)
+
+
 def article_update(record: dict[str, Any], now: datetime,
-                   replaced: dict[str, Any] | None = None) -> UpdateOne:
+                   replaced: dict[str, Any] | None = None, new: bool = False) -> UpdateOne:
     """Upsert one record: crawled fields with ``$set``, ``first_seen_at`` only on insert.
 
     ``replaced`` is the stored state of an article whose content changed: its hash and
     fetch time join the record's ``history`` (the last ``HISTORY_LENGTH`` changes).
+    ``new``: the article was found not stored (a :class:`NewDocumentUpsert`).
     """
     document = to_document(record)
     document.pop("first_seen_at", None)
@@ -132,7 +148,8 @@ def article_update(record: dict[str, Any], now: datetime,
         entry = {"content_hash": replaced.get("content_hash"),
                  "crawled_at": replaced.get("crawled_at"), "replaced_at": now}
         update["$push"] = {"history": {"$each": [entry], "$slice": -HISTORY_LENGTH}}
-    return UpdateOne({"_id": document["_id"]}, update, upsert=True)
+    kind = NewDocumentUpsert if new and replaced is None else UpdateOne
+    return kind({"_id": document["_id"]}, update, upsert=True)
 
 
 def page_update(item: dict[str, Any]) -> UpdateOne:
@@ -205,29 +222,19 @@ class Writer:
         attempts = 1 if self.down else self.retries + 1
         for attempt in range(attempts):
             try:
-                outcome = self.db[collection].bulk_write(pending, ordered=False)
-            except BulkWriteError as error:
-                failed = {e["index"] for e in error.details.get("writeErrors", [])}
-                done = error.details
-                self._count(result, done.get("nUpserted", 0), done.get("nModified", 0),
-                            len(pending) - len(failed) - done.get("nUpserted", 0)
-                            - done.get("nModified", 0))
-                for e in error.details.get("writeErrors", []):
-                    logger.error("MongoDB refused a write to %s: %s", collection, e.get("errmsg"))
-                pending = [op for i, op in enumerate(pending) if i in failed]
-                break  # refused writes are not retried: the server said no
+                inserted, modified, refused = self._send(collection, pending)
             except PyMongoError as error:
                 logger.warning("MongoDB write to %s failed (attempt %d of %d): %s",
                                collection, attempt + 1, attempts, error)
                 if attempt + 1 < attempts:
                     time.sleep(self.delay * (attempt + 1))
                 continue
-            else:
-                upserted, modified = outcome.upserted_count, outcome.modified_count
-                self._count(result, upserted, modified, len(pending) - upserted - modified)
-                self.down = False
-                pending = []
-                break
+            self._count(result, inserted, modified, len(pending) - len(refused) - inserted - modified)
+            for message in refused.values():
+                logger.error("MongoDB refused a write to %s: %s", collection, message)
+            self.down = False
+            pending = [op for i, op in enumerate(pending) if i in refused]
+            break  # refused writes are not retried: the server said no
         else:
             self.down = True
         if pending:
@@ -235,6 +242,31 @@ class Writer:
             logger.error("Spooled %d write(s) to %s; replay them with `scrapy replay_spool`.",
                          len(pending), self.spool.path)
         return result
+
+    def _send(self, collection: str, operations: list[UpdateOne]
+              ) -> tuple[int, int, dict[int, str]]:
+        """One bulk write: documents inserted, documents modified, and the server's reason
+        for each write it refused, by position. New documents go as inserts; one stored
+        meanwhile goes again as its upsert."""
+        sent = [op.as_insert() if isinstance(op, NewDocumentUpsert) else op for op in operations]
+        try:
+            outcome = self.db[collection].bulk_write(sent, ordered=False)
+        except BulkWriteError as error:
+            done = error.details
+            errors = {e["index"]: e for e in done.get("writeErrors", [])}
+            inserted = done.get("nInserted", 0) + done.get("nUpserted", 0)
+            modified = done.get("nModified", 0)
+        else:
+            return outcome.inserted_count + outcome.upserted_count, outcome.modified_count, {}
+        stored = [i for i, e in errors.items() if e.get("code") == DUPLICATE_KEY
+                  and isinstance(operations[i], NewDocumentUpsert)]
+        refused = {i: e.get("errmsg", "") for i, e in errors.items() if i not in stored}
+        if stored:
+            again_inserted, again_modified, again_refused = self._send(
+                collection, [operations[i].as_upsert() for i in stored])
+            inserted, modified = inserted + again_inserted, modified + again_modified
+            refused.update({stored[j]: message for j, message in again_refused.items()})
+        return inserted, modified, refused
 
     @staticmethod
     def _count(result: WriteResult, inserted: int, updated: int, unchanged: int) -> None:
