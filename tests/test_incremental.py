@@ -86,12 +86,17 @@ def test_second_run_downloads_nothing_and_third_run_only_what_changed(
 
 
 def test_refresh_fetches_everything_again(crawl_env, database: Database, sample_site) -> None:
-    assert crawl(crawl_env, *ALL_DATES, *SECTIONS).returncode == 0
+    first = crawl(crawl_env, *ALL_DATES, *SECTIONS)
+    assert first.returncode == 0
+    assert first.stats["mongo/pages/inserted"] == ALL_ARTICLES  # each found not stored
+    assert first.stats["mongo/articles/inserted"] == DISTRICT_ARTICLES
     sample_site.requests.clear()
     again = crawl(crawl_env, *ALL_DATES, *SECTIONS, "-a", "refresh=1")
     assert again.returncode == 0, again.log
     assert len(article_requests(sample_site)) == ALL_ARTICLES
     assert again.stats["articles/unchanged"] == DISTRICT_ARTICLES
+    assert "mongo/pages/inserted" not in again.stats and "mongo/pages/refused" not in again.stats
+    assert database.pages.count_documents({}) == ALL_ARTICLES
 
 
 def test_a_run_that_died_stays_visible(crawl_env, database: Database, site_copy) -> None:

@@ -33,6 +33,9 @@ def test_incremental_start_holds_nothing_until_a_listing_asks(
         assert known.versions == {}  # no stored id read at start
         asyncio.run(known.look_up([5, 6, STORED + 1, None]))
         assert set(known.versions) == {5, 6}
+        # what may be sent as inserts: found nowhere by a look-up (not: found, or never asked)
+        assert known.unstored(STORED + 1) and not known.unstored(5)
+        assert not known.unstored(STORED + 2) and not Knowledge().unstored(STORED + 1)
         assert known.is_current(5, published) and not known.is_current(STORED + 1, None)
         assert not known.is_current(7, published.replace(year=2025))  # asked on its own
         assert known.is_current(7, None) and set(known.versions) == {5, 6, 7}

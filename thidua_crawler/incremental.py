@@ -145,6 +145,11 @@ class Knowledge:
             return False
         return listed is None or listed <= self.versions[article_id] + TOLERANCE
 
+    def unstored(self, article_id: int | None) -> bool:
+        """A listing's look-up found the article stored nowhere (False when it was found, or
+        nobody asked): its page and record can be sent as inserts."""
+        return bool(self.sources) and article_id in self.asked and article_id not in self.versions
+
     def sitemap_unchanged(self, day: date, lastmod: datetime | None) -> bool:
         """A daily sitemap last modified before a successful run that read that day's sitemap
         started (by more than the listings' rounding)."""

@@ -238,11 +238,13 @@ class PageArchivePipeline(_MongoBatchPipeline):
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("raw_html") and adapter.get("_id"):
-            await self.queue({key: adapter.get(key) for key in PAGE_FIELDS})
+            known = getattr(self.crawler.spider, "known", None)
+            new = known is not None and known.unstored(adapter.get("article_id"))
+            await self.queue(({key: adapter.get(key) for key in PAGE_FIELDS}, new))
         return item
 
-    def operation(self, entry: dict[str, Any]) -> UpdateOne:
-        return storage.page_update(entry)  # gzip here, in the worker thread
+    def operation(self, entry: tuple[dict[str, Any], bool]) -> UpdateOne:
+        return storage.page_update(*entry)  # gzip here, in the worker thread
 
 
 class MongoPipeline(_MongoBatchPipeline):

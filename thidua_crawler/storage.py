@@ -127,7 +127,8 @@ class NewDocumentUpsert(UpdateOne):
     again as the upsert it is; spooled, it is that upsert."""
 
     def as_insert(self) -> InsertOne:
-        return InsertOne({**self._doc.get("$setOnInsert", {}), **self._doc["$set"]})
+        """The document the upsert would insert: its filter's ``_id`` and both ``$set``s."""
+        return InsertOne({**self._filter, **self._doc.get("$setOnInsert", {}), **self._doc["$set"]})
 
     def as_upsert(self) -> UpdateOne:
         return UpdateOne(self._filter, self._doc, upsert=True)
@@ -152,10 +153,12 @@ def article_update(record: dict[str, Any], now: datetime,
     return kind({"_id": document["_id"]}, update, upsert=True)
 
 
-def page_update(item: dict[str, Any]) -> UpdateOne:
-    """Keep a fetched page (gzipped) with the dates incremental crawls compare."""
+def page_update(item: dict[str, Any], new: bool = False) -> UpdateOne:
+    """Keep a fetched page (gzipped) with the dates incremental crawls compare; ``new``: the
+    page was found not stored (a :class:`NewDocumentUpsert`)."""
     html: bytes = item["raw_html"]
-    return UpdateOne({"_id": item["_id"]}, {"$set": to_document({
+    kind = NewDocumentUpsert if new else UpdateOne
+    return kind({"_id": item["_id"]}, {"$set": to_document({
         "url": item["url"], "article_id": item.get("article_id"),
         "fetched_at": item["crawled_at"], "html_gz": Binary(gzip.compress(html)),
         "size": len(html), "published_at": item.get("published_at"),
