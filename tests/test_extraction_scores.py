@@ -18,7 +18,7 @@ from thidua_crawler.evaluation import (
 #: F1 the rules reach on each corpus, per target fact type (the project's goal is >= 0.97).
 REACHED = {"passages.json": 1.0, "heldout.json": 1.0}
 #: What each corpus holds (passages, distractors): a passage lost or added shows here.
-SIZE = {"passages.json": (131, 15), "heldout.json": (12, 3)}
+SIZE = {"passages.json": (141, 17), "heldout.json": (12, 3)}
 
 
 @pytest.fixture(scope="module", params=sorted(REACHED))

@@ -16,7 +16,7 @@ from thidua_crawler.extract.launches import extract_campaign_launches
 from thidua_crawler.extract.places import places_about
 from thidua_crawler.extract.text import normalize_paragraphs, sentences
 
-EXTRACTOR_VERSION = "2026.11.6"
+EXTRACTOR_VERSION = "2026.11.7"
 #: No commendation in Hanoi's news concerns more recipients than this; a larger "count" is a
 #: code, a phone number or an attack, and one beyond 64 bits could not even be stored.
 MAX_AWARD_COUNT = 1_000_000

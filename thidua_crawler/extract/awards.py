@@ -58,7 +58,7 @@ _COUNT = re.compile(
 #: Words that make a clause about commendation.
 _AWARD_CUE = re.compile(
     r"[Kk]hen thưởng|[Bb]ằng khen|[Gg]iấy khen|Cờ|cờ thi đua|[Hh]uân chương|Huy chương|[Dd]anh hiệu|"
-    r"[Cc]hiến sĩ thi đua|[Ll]ao động tiên tiến|[Tt]ập thể lao động|[Tt]uyên dương|"
+    r"[Cc]hiến s[ĩỹ] thi đua|CSTĐ|LĐTT|LĐXS|[Ll]ao động tiên tiến|[Tt]ập thể lao động|[Tt]uyên dương|"
     r"[Bb]iểu dương|[Vv]inh danh|[Aa]nh hùng|[Nn]hà giáo (?:nhân dân|ưu tú)|"
     r"[Tt]hầy thuốc (?:nhân dân|ưu tú)|[Nn]ghệ sĩ (?:nhân dân|ưu tú)|\b[Kk]hen\b"
 )
@@ -106,7 +106,8 @@ _FORM_OF = re.compile(r"(?:[Kk]hen thưởng|[Tt]rao thưởng|[Bb]ằng khen|[G
                       r"cờ thi đua|[Cc]hiến s[ĩỹ] thi đua|"
                       r"[Dd]anh hiệu|[Hh]uân chương|[Hh]uy chương|[Hh]uy hiệu|[Qq]uyết(?: định)?|"
                       r"[Kk]ỷ niệm chương)"
-                      r"(?:[^,;.:\d]{0,45}?\s(?:của|do)\s+(?:(?:Phó )?Chủ tịch\s+)?|\s+)$")
+                      # "Bằng khen của Bộ trưởng Bộ Y tế": the unit after its head's title
+                      rf"(?:[^,;.:\d]{{0,45}}?\s(?:của|do)\s+(?:(?:{ROLES})\s+)?|\s+)$")
 #: "khen thưởng ... của quận", "để huyện trao khen thưởng": a unit named by its kind alone.
 _BARE_KIND = re.compile(r"(?<![\w-])(?:quận|huyện|thị xã|thành phố|tỉnh|phường|xã)(?! [A-ZĐ])(?!\w)")
 #: An award verb with no subject of its own: "..., tổ chức hội nghị và tuyên dương 21 tập thể".
@@ -198,6 +199,9 @@ _OWN_PREDICATE = re.compile(r"(?<![Bb]ằng )(?<![Gg]iấy )(?:" + _AWARD_VERB
 #: Between "N tập thể" and "M cá nhân" that are one pair although names stand between them:
 #: "4 tập thể là Trường A (X), Trường B (Y) và 43 cá nhân nhận Bằng khen".
 _APPOSITION = re.compile(r"^\s*(?:là|gồm)\s[^\d;:]*\s(?:và|cùng)\s*$")
+#: The same with the recipient's name right after the count: "01 tập thể Vụ Đánh giá, Thẩm định
+#: và Giám định công nghệ và 01 cá nhân ông ..." (the name starts with a capital letter).
+_NAMED_APPOSITION = re.compile(r"^\s[^\d;:]*\s(?:và|cùng)\s*$")
 #: A "cấp ..." that says what the recipients are, not the award's level: "15 tập thể HĐND cấp xã".
 _UNIT_BEFORE_MARKER = re.compile(r"(?:HĐND|UBND|Hội đồng nhân dân|Ủy ban nhân dân|Đảng ủy|chính quyền|"
                                  r"đại biểu|cán bộ|công chức)\s+$")
@@ -340,8 +344,10 @@ def _join_appositions(text: str, counts: list[_Count]) -> None:
                  b.collectives is None and b.individuals is not None}
         single = a.count in (a.collectives, a.individuals) and b.count in (b.collectives,
                                                                            b.individuals)
+        between = text[a.end : b.start]
+        named = _NAMED_APPOSITION.match(between) and between[1:2].isupper()
         if (a.clause == b.clause and single and kinds == {True, False}
-                and _APPOSITION.match(text[a.end : b.start])):
+                and (_APPOSITION.match(between) or named)):
             a.collectives = a.collectives if a.collectives is not None else b.collectives
             a.individuals = a.individuals if a.individuals is not None else b.individuals
             a.count, a.end = a.count + b.count, b.end
@@ -392,7 +398,7 @@ def _describe(text: str, counts: list[_Count], i: int, cues: list[_Cue], claimed
         c.level = NATIONAL  # an order is the President's, whoever hands it over
     else:
         c.level = cue.level if cue else _title_level(named)
-    c.status = _status_of(text, c, start, end, previous if verbless else None, verbless)
+    c.status = _status_of(text, c, start, end, previous)
     year = _YEAR.search(text[c.clause[0] :]) or _YEAR.search(text)
     c.year = int(year.group(1)) if year else None
 
@@ -409,18 +415,18 @@ def _forms_of(after: str, segment: str) -> tuple[list[str], str]:
     return _forms(phrase) or _forms(segment), segment
 
 
-def _status_of(text: str, c: _Count, start: int, end: int, previous: _Count | None,
-               verbless: bool) -> str:
-    """A count's status from the words around it; a ";" item without a verb of its own takes
-    the list's (``previous``) or the sentence's; a subjectless clause whose authority a
-    proposal before it asks is proposed ("đề nghị UBND tỉnh tặng ...; tặng bằng khen cho ...")."""
+def _status_of(text: str, c: _Count, start: int, end: int, previous: _Count | None) -> str:
+    """A count's status from the words around it; a ";" item that says none takes the list's
+    (``previous``, the item before) or the sentence's ("thống nhất đề nghị ...; khen thưởng ...
+    cho 2 cá nhân"); a subjectless clause whose authority a proposal before it asks is proposed
+    ("đề nghị UBND tỉnh tặng ...; tặng bằng khen cho ...")."""
     own = text[start : c.start]
     # "đề nghị ... tặng Cờ thi đua cho 4 tập thể và Bằng khen cho 18 tập thể": when nothing
     # stands between the previous count and this one, the clause's verb governs both
     before = own if _PROPOSED.search(own) or _AWARDED.search(own + _COUNT_MARK) else (
         text[c.clause[0] : c.start])
     status = _status(before, text[c.end : end])
-    if verbless and status == UNKNOWN:
+    if status == UNKNOWN and c.clause[0] > 0:
         return previous.status if previous else _status(text[: c.clause[0]], "")
     cue = c.cue
     if cue is not None and cue.end <= c.clause[0] and _PROPOSING.search(text, 0, cue.start):
@@ -518,7 +524,11 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
     items = [m.span() for m in _FORM_ITEM.finditer(text, c.clause[0], c.start)]
     before = [q for k, q in enumerate(cues)
               if c.clause[0] <= q.start and q.end <= c.start and k not in claimed
-              and not any(s <= q.start < e for s, e in items)]  # not what "N bằng khen của X" owns
+              and not any(s <= q.start < e for s, e in items)  # not what "N bằng khen của X" owns
+              # "danh hiệu “Chiến sĩ thi đua cấp tỉnh” cho 17 cá nhân, “Chiến sĩ thi đua toàn
+              # quốc” cho 1 cá nhân": a level inside a title's name is that title's alone
+              and not (q.marker and _quoted(text, q.start)
+                       and any(q.end <= n.start < c.start for n in counts))]
     if before:
         return before[-1]
     colon = text.find(":", 0, c.start)
@@ -538,9 +548,17 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
             return subjects[-1]
     if verbs and (c.clause[0] > 0 or verbs[-1].start() > 0):
         opener = next((u for u in find_units(text[: c.clause[0] + verbs[-1].start()]) if u.level), None)
-        if opener:
+        # "Hội đồng Thi đua – Khen thưởng tỉnh thống nhất thông qua đề nghị ...; khen thưởng ...
+        # cho 2 cá nhân": a unit that proposes is not the authority of what it proposes
+        if opener and not re.search(r"[Đđ]ề nghị|[Đđ]ề xuất", text[opener.end : c.clause[0]]):
             return _Cue(opener.start, opener.end, opener.level, opener.text, False)
     return None
+
+
+def _quoted(text: str, position: int) -> bool:
+    """Inside a quotation: more quotes opened than closed before ``position``."""
+    before = text[:position]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _numbers(match: re.Match[str]) -> tuple[int, int | None, int | None] | None:
@@ -588,6 +606,12 @@ def _segment_bounds(text: str, counts: list[_Count], i: int) -> tuple[int, int]:
     if items:
         start = items[-1].end()
     end = min(c.clause[1], counts[i + 1].start if i + 1 < len(counts) else len(text))
+    # not into a bracket that holds the next count, whose forms are its own: "cho 5 cá nhân
+    # (Huân chương ... cho 1 cá nhân, bằng khen ... cho 4 cá nhân)"
+    opened = text.rfind("(", c.end, end)
+    if opened >= 0 and ")" not in text[opened:end] and i + 1 < len(counts) and (
+            end == counts[i + 1].start):
+        end = opened
     # not past "và nhiều/các ..." (another group of recipients), a colon (the list it opens) or
     # ", trong đó ..." (what is said of some of them)
     cut = re.search(r" và (?:nhiều|các|một số|hàng|\d)|:|,?\s[Tt]rong đó\b", text[c.end : end])

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from thidua_crawler.extract import places
-from thidua_crawler.extract.actors import actor_at, actors, subject_before
+from thidua_crawler.extract.actors import Actor, actor_at, actors, subject_before
 from thidua_crawler.extract.dates import dmy_pattern
 from thidua_crawler.extract.text import Sentence, fold
 from thidua_crawler.extract.units import KIND_LEVELS, LOCAL_KINDS
@@ -44,7 +44,10 @@ _PASSIVE_BEFORE = re.compile(r"(?:\b(?:do|được|mà)\s+(?:[^,;]{0,60}?\s)?|h�
                              # "đề nghị Trung ương Hội ... phát động": asking another body to launch
                              # (the bodies asked may be listed: "yêu cầu từng cơ quan, địa
                              # phương, đơn vị phát động ...")
-                             r"|\b(?:đề nghị|yêu cầu|giao)\s(?:[^,;]{1,30},\s){0,5}[^,;]{0,80})$")
+                             r"|\b(?:đề nghị|yêu cầu|giao)\s(?:[^,;]{1,30},\s){0,5}[^,;]{0,80}"
+                             # "cần tiếp tục đẩy mạnh các phong trào ..., phát động ...": a task
+                             # set for others, not a launch
+                             r"|\bcần (?:tiếp tục |phải )?(?:đẩy mạnh|tổ chức|triển khai)[^;]{0,120})$")
 _BREAKDOWN_START = re.compile(r"^(?:Trong đó|Cụ thể|Theo đó|Trọng tâm|Chủ đề|Với chủ đề)\b")
 #: A sentence that reviews what was done ("ngay từ đầu năm, quận đã chỉ đạo, phát động ...")
 #: reports no launch of its own.
@@ -55,7 +58,9 @@ _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nh
                      # "Tổng kết 25 năm phát động phong trào ...": the anniversary of a launch
                      r"[Tt]ổng kết \d+ (?:năm )?(?:thực hiện )?$|"
                      # "Hướng tới ... 30 năm phát động phong trào ...": an anniversary
-                     r"\b\d+ năm\s+$")
+                     r"\b\d+ năm\s+$|"
+                     # "khi Bác Hồ phát động phong trào thi đua yêu nước": history
+                     r"(?:Bác Hồ|Bác|Chủ tịch Hồ Chí Minh|Hồ Chủ tịch|Người)\s+(?:đã\s+)?$")
 #: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
 _REVIEW_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:sôi nổi|rộng khắp|sâu rộng)\b")
 #: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.
@@ -73,6 +78,9 @@ _NAME_OR_NOT = re.compile(r"(?P<theme>chủ đề (?:của )?năm(?: \d{4})?|"
 #: another verb is coordinated, and what follows is that verb's.
 _OTHER_VERB = re.compile(r"\svà\s(?:triển khai|tổng kết|sơ kết|thực hiện|hưởng ứng|tổ chức|trao|tặng|"
                          r"tuyên dương|biểu dương|khen thưởng|ký kết)\b")
+#: A verb that makes a ";" item a statement of its own rather than one more campaign launched.
+_ITEM_VERB = re.compile(r"\b(?:phát động|triển khai|tổng kết|sơ kết|thực hiện|hưởng ứng|tổ chức|"
+                        r"trao|tặng|tuyên dương|biểu dương|khen thưởng|ký kết|được|đã|sẽ|đang|là)\b")
 _DASHES = re.compile(r"[–—‒−]")
 #: Quoted spans; the press often opens with one mark and closes with another ("...”).
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|‘([^’]+)’|«([^»]+)»|(?<!\w)'([^']+)'(?!\w)")
@@ -87,6 +95,10 @@ _BARE_SUBJECT = re.compile(r"(?:^|[,;:]\s*)(" + "|".join(LOCAL_KINDS) + r")\s+"
 _PAST_YEAR_OPENING = re.compile(r"(?:Trong\s+)?[Nn]ăm\s+(qua|\d{4})\s*,")
 #: A launched thing named only by its sort, as a later mention does ("phát động phong trào,").
 _GENERIC_TITLE = re.compile(r"(?:các )?(?:[Pp]hong trào|[Đđ]ợt thi đua|[Tt]hi đua)(?: thi đua)?")
+#: A launch the sentence opens with, its launcher named later as the speaker: "Tuyên bố phát động
+#: đợt thi đua ..., Thủ tướng Chính phủ Phạm Minh Chính nhấn mạnh, ...".
+_VERB_FIRST = re.compile(r"\s*(?:(?:Tuyên bố|Phát biểu)\s+)?$")
+_SPEAKER = re.compile(r",\s+(?=[^,;]{3,80}?\s(?:nhấn mạnh|khẳng định|cho biết|nêu rõ|kêu gọi)\b)")
 #: Before the one who speaks for a body: "..., lãnh đạo Ủy ban MTTQ ... cho biết".
 _LEADER = re.compile(r"^(?:lãnh đạo|đại diện)\s+")
 #: A unit that stops at its kind ("UBND huyện"): the place is named elsewhere, or nowhere.
@@ -150,9 +162,12 @@ class _Launch:
         for name in [*primary.names, *self.names]:  # spelt as the richest mention spells them
             if _name_key(name) not in {_name_key(n) for n in names}:
                 names.append(name)
+        # what was launched, as the mentions that name more than its sort say it
+        ordered = [primary, *self.mentions]
+        specific = [m for m in ordered if not _GENERIC_TITLE.fullmatch(m.title)] or ordered
         return {
-            "title": primary.title,
-            "kind": next((m.kind for m in [primary, *self.mentions] if m.kind != "other"), "other"),
+            "title": specific[0].title,
+            "kind": next((m.kind for m in specific + ordered if m.kind != "other"), "other"),
             "names": names,
             "launcher": launcher,
             "date": first["date"] or lead_date,
@@ -262,7 +277,7 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
             clause_after = clause_after[: other_verb.start()]
         bare = _BARE_SUBJECT.search(text, 0, verb.start())
         actor = (None if bare else subject_before(text, verb.start())) or actor_at(
-            _LEADER.sub("", after[title_end:].lstrip(", ")))
+            _LEADER.sub("", after[title_end:].lstrip(", "))) or _speaker(text, verb.start())
         later = _LATER_DATE.search(clause_after)  # "... tổ chức lễ phát động ... vào sáng 7-8"
         day = _event_date(text[: verb.start()], published) or (
             _event_date(later.group(1) or later.group(2), published) if later else None)
@@ -270,21 +285,47 @@ def _mentions(sentence: Sentence, published: date | None) -> list[_Mention]:
         if bare:
             launcher = {**NO_LAUNCHER, "body": bare.group(1), "unit": bare.group(1),
                         "level": KIND_LEVELS[bare.group(1)]}
+
+        # (the launched thing's wording, where its names are, the clause it is said in)
+        parts = []
         bounds = [0, *(m.end() for m in _NEXT_CAMPAIGN.finditer(after[:title_end])), title_end]
         for i, (start, end) in enumerate(itertools.pairwise(bounds)):
             title = re.sub(r"\s(?:và|cùng)\s*$", "", after[start:end]).strip().rstrip(".")
             names_end = end if i + 2 < len(bounds) else len(clause_after)
-            found.append(_Mention(
-                sentence=sentence,
-                kind=_kind(title),
-                title=title,
-                names=_names(clause_after[start:names_end]) or _unquoted_name(title),
-                launcher=launcher,
-                date=day,
-                occasion=_occasion(clause_after),
-                period=_period(clause_after),
-            ))
+            parts.append((title, clause_after[start:names_end], clause_after))
+        listed = [] if ":" in clause_after or after.lstrip().startswith("các ") else (
+            _listed_campaigns(text, clause_end))  # "phát động các phong trào như: A; B": examples
+        parts += [(item[: _title_end(item)].strip().rstrip("."), item, item) for item in listed]
+        found += [_Mention(sentence=sentence, kind=_kind(title), title=title,
+                           names=_names(words) or _unquoted_name(title), launcher=launcher,
+                           date=day, occasion=_occasion(clause), period=_period(clause))
+                  for title, words, clause in parts]
     return found
+
+
+def _listed_campaigns(text: str, clause_end: int) -> list[str]:
+    """The ";" items after a launch that each name one more campaign, with no verb of their
+    own: "phát động phong trào “A” năm 2025; phong trào xây dựng công trình “B” ..."."""
+    items = []
+    while clause_end >= 0:
+        following = text.find(";", clause_end + 1)
+        item = text[clause_end + 1 : following if following >= 0 else len(text)]
+        if not _CAMPAIGN.match(item) or _ITEM_VERB.search(item):
+            break
+        items.append(item.strip())
+        clause_end = following
+    return items
+
+
+def _speaker(text: str, verb: int) -> Actor | None:
+    """The launcher of a sentence that opens with its launch: the first actor who speaks."""
+    if not _VERB_FIRST.fullmatch(text, 0, verb):
+        return None
+    for comma in _SPEAKER.finditer(text, verb):
+        actor = actor_at(text[comma.end() :])
+        if actor:
+            return actor
+    return None
 
 
 def _in_past_year(text: str, published: date | None) -> bool:
@@ -417,6 +458,9 @@ def _lead_date(fields: list[list[Sentence]], published: date | None) -> date | N
 def _same(launch: _Launch, mention: _Mention) -> bool:
     """Two mentions name one launch when they agree on its kind and nothing tells them apart:
     a shared occasion, name or wording, or the same launching body with no rival names."""
+    mine, theirs = {_name_key(n) for n in mention.names}, {_name_key(n) for n in launch.names}
+    if mine & theirs and any(_compatible_kinds(other, mention) for other in launch.mentions):
+        return True  # "Phát biểu phát động đợt thi đua, ông X nhận định việc phát động ... “Y”"
     if any(other.sentence is mention.sentence for other in launch.mentions):
         return False  # "phát động X và Y": one sentence, two campaigns
     if not mention.names and _GENERIC_TITLE.fullmatch(mention.title):
@@ -424,9 +468,6 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
     for other in launch.mentions:
         if not _compatible_kinds(other, mention):
             continue
-        mine, theirs = {_name_key(n) for n in mention.names}, {_name_key(n) for n in launch.names}
-        if mine & theirs:
-            return True
         if mine and theirs:
             continue  # each has names, and they differ: two campaigns
         if other.occasion and mention.occasion and fold(other.occasion) == fold(mention.occasion):
@@ -437,9 +478,11 @@ def _same(launch: _Launch, mention: _Mention) -> bool:
 
 
 def _compatible_kinds(a: _Mention, b: _Mention) -> bool:
-    """Same kind; or one says only "thi đua" (kind other), as headlines do."""
+    """Same kind; or one says only "thi đua" (kind other), as headlines do, or names the launched
+    thing by its sort alone ("Phát biểu phát động đợt thi đua, ..."), as later mentions do."""
     return a.kind == b.kind or "other" in (a.kind, b.kind) or "title" in (
-        a.sentence.field, b.sentence.field)
+        a.sentence.field, b.sentence.field) or any(
+        _GENERIC_TITLE.fullmatch(m.title) for m in (a, b))
 
 
 def _same_body(a: _Mention, b: _Mention) -> bool:

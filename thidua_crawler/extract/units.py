@@ -93,7 +93,7 @@ _HEADS: tuple[tuple[str, str | None, str | None], ...] = (
     (r"Cụm [Tt]hi đua(?: số [\dIVXL]+)?|Khối [Tt]hi đua(?: (?:số [\dIVXL]+|" + CAP_WORD
      + r"(?: " + CAP_WORD + r")*))?", None, None),
     (r"(?:Phó )?Thủ tướng(?: Chính phủ)?|Chủ tịch nước|Chính phủ|Nhà nước|Quốc hội", None, NATIONAL),
-    (r"Ban Chấp hành Trung ương|Trung ương", None, CENTRAL),
+    (r"Quân ủy Trung ương|Quân uỷ Trung ương|Ban Chấp hành Trung ương|Trung ương", None, CENTRAL),
     # a congress launches the movements of its term ("Đại hội đã phát động phong trào ...")
     (r"Đại hội", None, None),
     # A department or ministry: "Sở Du lịch", "Sở Nông nghiệp và PTNT", "Bộ GD&ĐT", "Sở TT&TT".
