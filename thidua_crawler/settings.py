@@ -60,7 +60,7 @@ ITEM_PIPELINES = {
 #: Your MongoDB; unset means the project's local SecantusDB server (see README). (env)
 MONGO_URI = os.environ.get("MONGO_URI") or None
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "thidua")
-#: Upserts are sent in batches of this many.
+#: Writes are sent in batches of this many.
 MONGO_BATCH_SIZE = 50
 #: Retries of a failed batch before its writes are spooled.
 MONGO_WRITE_RETRIES = 3
