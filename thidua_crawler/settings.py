@@ -81,7 +81,11 @@ EXTENSIONS = {
     "thidua_crawler.run_log.CrawlRunRecorder": 510,
     "thidua_crawler.progress.CrawlProgress": 520,
     "thidua_crawler.snapshot.RefreshAfterCrawl": 530,
+    "thidua_crawler.extensions.GarbageCollection": 540,
 }
+#: Python's garbage collector thresholds while a crawl runs (CPython's default: 700, 10, 10);
+#: empty keeps the defaults. Fewer collections, a tenth of the crawl's time (docs/benchmark.md).
+GC_THRESHOLDS = [50_000, 20, 100]
 #: Seconds between the INFO progress lines of a crawl (articles found, fetched, stored, errors,
 #: rate, ETA); 0 switches them off.
 PROGRESS_INTERVAL = 30.0
