@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from thidua_crawler.extract.text import HO_CHI_MINH, inside_quotes
 from thidua_crawler.extract.units import (
     CAP_WORD,
     LOCAL_KINDS,
@@ -45,7 +46,7 @@ _GOVERNED = re.compile(r"(?:\b(?:của|thuộc|tại|ở|về|với|cho|theo|The
 #: Bodies the state runs rank before Party committees, and both before clusters and associations.
 _STATE = re.compile(r"^(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Bộ|Chính phủ)\b")
 _PARTY = re.compile(r"ủy\b|uỷ\b")
-_NOT_AN_ACTOR = re.compile(r"Chủ tịch Hồ Chí Minh|Bác Hồ")
+_NOT_AN_ACTOR = re.compile(HO_CHI_MINH)
 _DASH = re.compile(r"\s?[-–]\s?")
 _AND = re.compile(r" và |, ")
 #: A province or centrally-run city named alone, after a unit in it.
@@ -166,9 +167,7 @@ def actor_at(text: str) -> Actor | None:
 
 def _free(text: str, actor: Actor) -> bool:
     before = text[: actor.start]
-    if before.count("(") > before.count(")") or before.count("“") > before.count("”"):
-        return False
-    if before.count('"') % 2:
+    if before.count("(") > before.count(")") or inside_quotes(text, actor.start):
         return False
     return not (_GOVERNED.search(before) or _NOT_AN_ACTOR.match(text, actor.start))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thidua_crawler.extract.numbers import NUMBER_DIGITS, NUMBER_WORDS, parse_digits, parse_words
-from thidua_crawler.extract.text import Sentence
+from thidua_crawler.extract.text import Sentence, inside_quotes
 from thidua_crawler.extract.units import CAP_WORD, KIND_LEVELS, ROLES, bare_name_pattern, find_units
 from thidua_crawler.vocab import (
     AWARDED,
@@ -527,7 +527,7 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
               and not any(s <= q.start < e for s, e in items)  # not what "N bằng khen của X" owns
               # "danh hiệu “Chiến sĩ thi đua cấp tỉnh” cho 17 cá nhân, “Chiến sĩ thi đua toàn
               # quốc” cho 1 cá nhân": a level inside a title's name is that title's alone
-              and not (q.marker and _quoted(text, q.start)
+              and not (q.marker and inside_quotes(text, q.start)
                        and any(q.end <= n.start < c.start for n in counts))]
     if before:
         return before[-1]
@@ -553,12 +553,6 @@ def _governing_cue(text: str, counts: list[_Count], i: int, segment_end: int, cu
         if opener and not re.search(r"[Đđ]ề nghị|[Đđ]ề xuất", text[opener.end : c.clause[0]]):
             return _Cue(opener.start, opener.end, opener.level, opener.text, False)
     return None
-
-
-def _quoted(text: str, position: int) -> bool:
-    """Inside a quotation: more quotes opened than closed before ``position``."""
-    before = text[:position]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _numbers(match: re.Match[str]) -> tuple[int, int | None, int | None] | None:

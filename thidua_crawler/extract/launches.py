@@ -18,7 +18,7 @@ from typing import Any
 from thidua_crawler.extract import places
 from thidua_crawler.extract.actors import Actor, actor_at, actors, subject_before
 from thidua_crawler.extract.dates import dmy_pattern
-from thidua_crawler.extract.text import Sentence, fold
+from thidua_crawler.extract.text import HO_CHI_MINH, Sentence, fold
 from thidua_crawler.extract.units import KIND_LEVELS, LOCAL_KINDS
 from thidua_crawler.vocab import UNKNOWN
 
@@ -60,7 +60,7 @@ _REVIEW = re.compile(r"ngay từ đầu năm|thời gian qua|những năm qua|nh
                      # "Hướng tới ... 30 năm phát động phong trào ...": an anniversary
                      r"\b\d+ năm\s+$|"
                      # "khi Bác Hồ phát động phong trào thi đua yêu nước": history
-                     r"(?:Bác Hồ|Bác|Chủ tịch Hồ Chí Minh|Hồ Chủ tịch|Người)\s+(?:đã\s+)?$")
+                     rf"(?:{HO_CHI_MINH}|Bác|Người)\s+(?:đã\s+)?$")
 #: "... đã phát động thi đua sôi nổi, rộng khắp": how campaigns went, in a review.
 _REVIEW_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:sôi nổi|rộng khắp|sâu rộng)\b")
 #: "phát động đợt thi đua cao điểm ... và phong trào thi đua “...”": two campaigns, one verb.

@@ -65,6 +65,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def inside_quotes(text: str, position: int) -> bool:
+    """More quotation marks opened than closed before ``position`` (curly, or straight)."""
+    before = text[:position]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+#: The ways the press names Hồ Chí Minh, whose launches and words are history.
+HO_CHI_MINH = r"Chủ tịch Hồ Chí Minh|Bác Hồ|Hồ Chủ tịch"
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence with its place in the field it came from."""
